@@ -1,0 +1,17 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.cache/', 'src/db/migrations/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // kafkajs is wrapped in exactly one module, so the rest of the code depends on our transport, not the client.
+      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Use src/events/kafka.ts' }] }],
+    },
+  },
+  { files: ['src/events/kafka.ts'], rules: { 'no-restricted-imports': 'off' } },
+);

@@ -1,0 +1,3 @@
+export default async function globalTeardown() {
+  for (const service of (globalThis.__catalogSyncServices ?? []).reverse()) await service.stop();
+}
