@@ -8,7 +8,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// The nearest folder with package.json: this file also runs compiled from dist/scripts/lib.
+function findProjectRoot(start) {
+  let dir = start;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${start}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+export const projectRoot = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const kafkaLibs = path.join(projectRoot, '.cache', 'kafka', 'libs');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -53,7 +64,8 @@ function makeTempDir(prefix) {
 
 function pgBinDir() {
   const base = '/usr/lib/postgresql';
-  if (!fs.existsSync(base)) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql: run `npm run setup`');
+  if (!fs.existsSync(base))
+    throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql: run `npm run setup`');
   const versions = fs
     .readdirSync(base)
     .filter((v) => fs.existsSync(path.join(base, v, 'bin', 'pg_ctl')))
@@ -65,7 +77,9 @@ function pgBinDir() {
 // initdb refuses to run as root, so as root the cluster belongs to the `postgres` system user.
 function runPg(bin, args, opts = {}) {
   const isRoot = process.getuid?.() === 0;
-  const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', path.join(pgBinDir(), bin), ...args]] : [path.join(pgBinDir(), bin), args];
+  const [cmd, argv] = isRoot
+    ? ['runuser', ['-u', 'postgres', '--', path.join(pgBinDir(), bin), ...args]]
+    : [path.join(pgBinDir(), bin), args];
   const res = spawnSync(cmd, argv, { encoding: 'utf8', ...opts });
   if (res.status !== 0) throw new Error(`${bin} failed (${res.status}): ${res.stderr || res.stdout}`);
   return res;
@@ -119,7 +133,12 @@ export class KafkaBroker {
 
   static async create(opts = {}) {
     if (!fs.existsSync(kafkaLibs)) throw new Error(`Kafka jars not found in ${kafkaLibs}: run \`npm run setup\``);
-    const broker = new KafkaBroker({ port: await freePort(), controllerPort: await freePort(), dir: makeTempDir('catalog-sync-kafka-'), ...opts });
+    const broker = new KafkaBroker({
+      port: await freePort(),
+      controllerPort: await freePort(),
+      dir: makeTempDir('catalog-sync-kafka-'),
+      ...opts,
+    });
     broker.format();
     await broker.start();
     return broker;
@@ -163,14 +182,28 @@ export class KafkaBroker {
     );
     const res = spawnSync(
       'java',
-      [...this.javaArgs(), 'kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', path.join(this.dir, 'server.properties')],
+      [
+        ...this.javaArgs(),
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        kafkaClusterId(),
+        '-c',
+        path.join(this.dir, 'server.properties'),
+      ],
       { encoding: 'utf8' },
     );
     if (res.status !== 0) throw new Error(`kafka storage format failed: ${res.stderr || res.stdout}`);
   }
 
   javaArgs() {
-    return ['-Xms128m', '-Xmx512m', `-Dlog4j.configuration=file:${path.join(this.dir, 'log4j.properties')}`, '-cp', `${kafkaLibs}/*`];
+    return [
+      '-Xms128m',
+      '-Xmx512m',
+      `-Dlog4j.configuration=file:${path.join(this.dir, 'log4j.properties')}`,
+      '-cp',
+      `${kafkaLibs}/*`,
+    ];
   }
 
   async start() {

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { AppError } from './errors.js';
+import { Provider } from './domain/enums.js';
+
+/**
+ * All configuration comes from the environment, parsed once at start-up. A bad or missing variable stops the
+ * process with a message naming every offending variable (and never echoing its value).
+ */
+const csv = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .transform(csv)
+    .refine((l) => l.length > 0 && l.every((b) => /^[^\s:]+:\d+$/.test(b)), 'must be host:port[,host:port]'),
+  KAFKA_CLIENT_ID: z.string().default('catalog-sync'),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(256).default(3),
+  SYNC_PROVIDERS: z
+    .string()
+    .default('STRIPE,SALESFORCE')
+    .transform(csv)
+    .pipe(z.array(z.enum(Provider))),
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends AppError {
+  constructor(readonly problems: string[]) {
+    super('CONFIG_INVALID', `Invalid configuration:\n  ${problems.join('\n  ')}`, { details: { problems } });
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = i.path.join('.');
+        return i.code === 'invalid_type' && i.input === undefined ? `${name} is required` : `${name}: ${i.message}`;
+      }),
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,29 @@
+import { defineEntity } from '@mikro-orm/core';
+import { EntityType, Provider } from '../enums.js';
+import { timestamps } from './timestamps.js';
+
+const p = defineEntity.properties;
+
+/** Links a local record to its twin in one provider, with what we last wrote there (for echo suppression). */
+const ExternalMappingSchema = defineEntity({
+  name: 'ExternalMapping',
+  tableName: 'external_mapping',
+  uniques: [
+    { properties: ['entityType', 'entityId', 'provider'] },
+    { properties: ['provider', 'entityType', 'externalId'] },
+  ],
+  properties: {
+    id: p.uuid().primary(),
+    entityType: p.enum(() => EntityType),
+    entityId: p.uuid(),
+    provider: p.enum(() => Provider),
+    externalId: p.string().length(64),
+    lastSyncedVersion: p.integer().nullable(),
+    lastSyncedHash: p.string().length(64).nullable(),
+    ...timestamps,
+  },
+});
+
+export class ExternalMapping extends ExternalMappingSchema.class {}
+ExternalMappingSchema.setClass(ExternalMapping);
+export { ExternalMappingSchema };

@@ -1,0 +1,29 @@
+import { defineEntity } from '@mikro-orm/core';
+import { InvoiceStatus } from '../enums.js';
+import { Customer } from './customer.js';
+import { timestamps } from './timestamps.js';
+
+const p = defineEntity.properties;
+
+// Table only for now: the invoice catalog's API and sync come with their own issue.
+const InvoiceSchema = defineEntity({
+  name: 'Invoice',
+  tableName: 'invoice',
+  properties: {
+    id: p.uuid().primary(),
+    customer: () => p.manyToOne(Customer),
+    // Money is integer minor units (cents), never floats.
+    amountCents: p.integer(),
+    currency: p.string().length(3),
+    status: p.enum(() => InvoiceStatus).default(InvoiceStatus.DRAFT),
+    description: p.text().nullable(),
+    dueDate: p.date().nullable(),
+    version: p.integer().version(),
+    ...timestamps,
+    deletedAt: p.datetime().nullable(),
+  },
+});
+
+export class Invoice extends InvoiceSchema.class {}
+InvoiceSchema.setClass(Invoice);
+export { InvoiceSchema };

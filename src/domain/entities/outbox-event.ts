@@ -1,0 +1,27 @@
+import { defineEntity } from '@mikro-orm/core';
+
+const p = defineEntity.properties;
+
+/**
+ * Transactional outbox: written in the same transaction as the change it announces, published to Kafka by the
+ * relay. `seq` gives the publish order (per-key order on the topic follows from it).
+ */
+const OutboxEventSchema = defineEntity({
+  name: 'OutboxEvent',
+  tableName: 'outbox_event',
+  indexes: [{ properties: ['publishedAt', 'seq'] }],
+  properties: {
+    seq: p.bigint('number').primary().autoincrement(),
+    id: p.uuid().unique(),
+    topic: p.string().length(200),
+    key: p.string().length(200),
+    type: p.string().length(100),
+    payload: p.json<Record<string, unknown>>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    publishedAt: p.datetime().nullable(),
+  },
+});
+
+export class OutboxEvent extends OutboxEventSchema.class {}
+OutboxEventSchema.setClass(OutboxEvent);
+export { OutboxEventSchema };
