@@ -1,0 +1,37 @@
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const base = { DATABASE_URL: 'postgres://app@127.0.0.1:5432/db', KAFKA_BROKERS: '127.0.0.1:9092' };
+
+describe('loadConfig', () => {
+  it('applies defaults', () => {
+    const c = loadConfig(base);
+    expect(c).toMatchObject({
+      PORT: 4000,
+      HOST: '127.0.0.1',
+      KAFKA_BROKERS: ['127.0.0.1:9092'],
+      SYNC_PROVIDERS: ['STRIPE', 'SALESFORCE'],
+    });
+  });
+
+  it('names every missing or invalid variable, without echoing values', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', KAFKA_BROKERS: 'no-port-here', SYNC_PROVIDERS: 'STRIPE,PAYPAL' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('DATABASE_URL is required');
+    expect(problems).toContain('PORT');
+    expect(problems).toContain('KAFKA_BROKERS: must be host:port[,host:port]');
+    expect(problems).toContain('SYNC_PROVIDERS');
+    expect(problems).not.toContain('no-port-here');
+  });
+
+  it('parses broker lists and provider subsets', () => {
+    const c = loadConfig({ ...base, KAFKA_BROKERS: '10.0.0.1:9092, 10.0.0.2:9092', SYNC_PROVIDERS: 'STRIPE' });
+    expect(c.KAFKA_BROKERS).toEqual(['10.0.0.1:9092', '10.0.0.2:9092']);
+    expect(c.SYNC_PROVIDERS).toEqual(['STRIPE']);
+  });
+});

@@ -1,0 +1,39 @@
+import { parseEnvelope, newEnvelope } from '../../src/events/envelope.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../src/graphql/pagination.js';
+import { EntityType } from '../../src/domain/enums.js';
+
+describe('cursors', () => {
+  it('round-trips', () => {
+    const key = { createdAt: new Date('2026-01-02T03:04:05.678Z'), id: 'abc' };
+    expect(decodeCursor(encodeCursor(key))).toEqual(key);
+  });
+  it('rejects garbage with BAD_USER_INPUT', () => {
+    expect(() => decodeCursor('%%%')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+    expect(() => decodeCursor(Buffer.from('[1]').toString('base64url'))).toThrow('after: is not a valid cursor');
+  });
+  it('bounds page sizes', () => {
+    expect(pageSize(undefined)).toBe(20);
+    expect(pageSize(100)).toBe(100);
+    expect(() => pageSize(0)).toThrow('first: must be between 1 and 100');
+    expect(() => pageSize(101)).toThrow('first: must be between 1 and 100');
+  });
+});
+
+describe('event envelopes', () => {
+  it('carry id, type, entity key and createdAt', () => {
+    const e = newEnvelope({
+      type: 'customer.created',
+      entityType: EntityType.CUSTOMER,
+      entityId: 'c1',
+      origin: 'LOCAL',
+      payload: { a: 1 },
+    });
+    expect(e.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(parseEnvelope(JSON.stringify(e))).toEqual(e);
+  });
+  it('reject malformed messages instead of throwing', () => {
+    expect(parseEnvelope('not json')).toBeUndefined();
+    expect(parseEnvelope(JSON.stringify({ id: 'x' }))).toBeUndefined();
+    expect(parseEnvelope(null)).toBeUndefined();
+  });
+});
