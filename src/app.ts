@@ -30,6 +30,10 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
   const orm = await createOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   const kafka = createKafkaTransport({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
   const stops: Array<() => Promise<void>> = [];
+  const stopping = (name: string, fn: () => Promise<void>) => async () => {
+    logger.debug('stopping', { component: name });
+    await fn();
+  };
   try {
     await migrate(orm);
     await kafka.ensureTopics(ALL_TOPICS, config.KAFKA_TOPIC_PARTITIONS);
@@ -41,7 +45,7 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
         pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
       });
       relay.start();
-      stops.push(() => relay!.stop());
+      stops.push(stopping('outbox-relay', () => relay!.stop()));
     }
 
     let http: HttpServer | undefined;
@@ -52,7 +56,7 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
         pubSub,
         logger.child({ component: 'sync-status-feed' }),
       );
-      stops.push(() => feed.stop());
+      stops.push(stopping('sync-status-feed', () => feed.stop()));
       const services: Services = {
         customers: new CustomerService(config.SYNC_PROVIDERS),
         afterCommit: () => relay?.nudge(),
@@ -66,7 +70,7 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
         services,
         logger,
       });
-      stops.push(() => http!.close());
+      stops.push(stopping('http', () => http!.close()));
     }
 
     return {

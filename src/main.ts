@@ -3,6 +3,13 @@ import { startApp, ROLES, type Role } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
+// kafkajs 2.2.4 (maintenance mode) computes a negative timer delay in its request queue; Node >= 24 warns about
+// each one. The delay is clamped to 1 ms either way, so the warning is noise: drop that one kind only.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name !== 'TimeoutNegativeWarning') console.warn(warning);
+});
+
 /** Process entry: `node dist/src/main.js <api|worker|relay|all>` (default all). */
 async function main() {
   const role = (process.argv[2] ?? 'all') as Role;

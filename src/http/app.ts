@@ -51,6 +51,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     schema: opts.schema,
     formatError: formatError(opts.logger),
     introspection: true,
+    // main.ts owns shutdown order (HTTP first, then consumers, Kafka, DB); Apollo's own SIGTERM handler would race it.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       {

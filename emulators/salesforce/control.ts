@@ -1,0 +1,82 @@
+/**
+ * Control API for tests and the local start command (no auth, never part of Salesforce):
+ *   POST /_emulator/reset                      wipe records, faults, API usage, request log, outbound queue
+ *                                              (access tokens and the outbound URL survive)
+ *   POST /_emulator/faults          {status?, errorCode?, message?, count, latencyMs?, path?}
+ *   GET  /_emulator/contacts                   live contacts as REST JSON
+ *   POST /_emulator/outbound-url    {url}      (null/absent disables delivery; notifications keep queueing)
+ *   POST /_emulator/query-batch-size {size}    (null restores Salesforce's 2000 default)
+ *   POST /_emulator/expire-sessions            every access token becomes INVALID_SESSION_ID
+ *   GET  /_emulator/requests                   request log;  GET /_emulator/notifications  delivered ones
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError } from './errors.js';
+import type { FaultSpec } from './faults.js';
+import { parseJson, readBody, send, type Reply } from './http.js';
+
+export interface ControlTarget {
+  reset(): void;
+  injectFaults(f: FaultSpec): void;
+  contacts(): unknown[];
+  setOutboundMessageUrl(url: string | undefined): void;
+  setQueryBatchSize(size: number | undefined): void;
+  expireSessions(): void;
+  requestLog(): unknown[];
+  deliveredNotifications(): unknown[];
+}
+
+function route(method: string, name: string, body: Record<string, unknown>, target: ControlTarget): Reply {
+  const ok: Reply = { status: 200, body: { ok: true } };
+  switch (`${method} ${name}`) {
+    case 'POST reset':
+      target.reset();
+      return ok;
+    case 'POST faults':
+      target.injectFaults(body as unknown as FaultSpec);
+      return ok;
+    case 'GET contacts':
+      return { status: 200, body: target.contacts() };
+    case 'POST outbound-url': {
+      const url = body.url;
+      if (url !== undefined && url !== null && typeof url !== 'string')
+        throw new ApiError(400, 'BAD_REQUEST', 'url must be a string');
+      target.setOutboundMessageUrl(url ?? undefined);
+      return ok;
+    }
+    case 'POST query-batch-size': {
+      const size = body.size;
+      if (size !== undefined && size !== null && (typeof size !== 'number' || !Number.isInteger(size) || size < 1)) {
+        throw new ApiError(400, 'BAD_REQUEST', 'size must be a positive integer');
+      }
+      target.setQueryBatchSize(size ?? undefined);
+      return ok;
+    }
+    case 'POST expire-sessions':
+      target.expireSessions();
+      return ok;
+    case 'GET requests':
+      return { status: 200, body: target.requestLog() };
+    case 'GET notifications':
+      return { status: 200, body: target.deliveredNotifications() };
+    default:
+      throw new ApiError(404, 'NOT_FOUND', `Unknown control route ${method} /_emulator/${name}`);
+  }
+}
+
+export async function handleControl(req: IncomingMessage, res: ServerResponse, target: ControlTarget): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const name = url.pathname.slice('/_emulator/'.length).replace(/\/$/, '');
+  let reply: Reply;
+  try {
+    const parsed = parseJson(await readBody(req));
+    const body =
+      parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    reply = route((req.method ?? 'GET').toUpperCase(), name, body, target);
+  } catch (err) {
+    reply =
+      err instanceof ApiError
+        ? { status: err.status, body: err.body() }
+        : { status: 400, body: [{ errorCode: 'BAD_REQUEST', message: (err as Error).message }] };
+  }
+  send(res, reply);
+}

@@ -1,0 +1,237 @@
+/**
+ * Salesforce emulator: a stateful HTTP server speaking the subset of Salesforce's REST API, OAuth token
+ * endpoint and Outbound Messaging that catalog-sync uses, so the unmodified jsforce client runs against it.
+ * See README.md in this folder for the supported surface and its deliberate differences from Salesforce.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleControl } from './control.js';
+import { ApiError } from './errors.js';
+import { Faults, type FaultSpec } from './faults.js';
+import { Sessions } from './oauth.js';
+import { Org } from './org.js';
+import { OutboundMessenger, type DeliveryAttempt, type OutboundRetryOptions } from './outbound.js';
+import { handleServiceRequest, type RequestLogEntry } from './server.js';
+import { recordToJson } from './soql.js';
+import { INTEGRATION_USER_ID, UI_USER_ID, type DmlResult, type Transaction } from './store.js';
+
+export type { FaultSpec } from './faults.js';
+export type { DeliveryAttempt } from './outbound.js';
+export type { RequestLogEntry } from './server.js';
+
+export interface SalesforceEmulatorOptions {
+  /** 0/undefined = a free port on 127.0.0.1. */
+  port?: number;
+  /** Default 'emulator-client-id'. */
+  clientId?: string;
+  /** Default 'emulator-client-secret'. */
+  clientSecret?: string;
+  /** 18-char org id, default '00D000000000001AAA'. */
+  orgId?: string;
+  /** Where SOAP outbound messages for Contact changes are POSTed; unset = queue without delivering. */
+  outboundMessageUrl?: string;
+  /** External ID field on Contact, default 'Catalog_Sync_Id__c'. */
+  externalIdField?: string;
+  /** Daily API request limit reported in Sforce-Limit-Info, default 15000. */
+  apiLimit?: number;
+  /** Query batch size override (Salesforce: 2000, or 200..2000 via Sforce-Query-Options). */
+  queryBatchSize?: number;
+  /** 'second' (default) or 'minute' (Salesforce ignores the seconds of getUpdated/getDeleted windows). */
+  replicationGranularity?: 'second' | 'minute';
+  /** Outbound redelivery; default 5 attempts, 100 ms doubling up to 2 s. */
+  outboundRetry?: Partial<OutboundRetryOptions>;
+  /** Fields sent in each notification's sObject after sf:Id. */
+  outboundFields?: string[];
+  /** API version in the EnterpriseUrl/PartnerUrl of outbound messages, default '62.0'. */
+  outboundApiVersion?: string;
+}
+
+/** A Contact as the REST API returns it (the external id field is present under its configured name). */
+export interface Contact {
+  attributes: { type: string; url: string };
+  Id: string;
+  FirstName: string | null;
+  LastName: string;
+  Name: string;
+  Email: string | null;
+  Phone: string | null;
+  AccountId: string | null;
+  IsDeleted: boolean;
+  CreatedDate: string;
+  LastModifiedDate: string;
+  SystemModstamp: string;
+  [field: string]: unknown;
+}
+
+type SObjectName = 'Contact' | 'Account';
+
+/** Edits made "by a Salesforce user in the UI": no API usage, no Sforce-Call-Options client, outbound fires. */
+export interface UiActions {
+  create(type: SObjectName, fields: Record<string, unknown>): string;
+  update(type: SObjectName, id: string, fields: Record<string, unknown>): void;
+  delete(type: SObjectName, id: string): void;
+}
+
+export interface SalesforceEmulator {
+  /** Instance URL and login URL, http://127.0.0.1:PORT */
+  readonly url: string;
+  readonly orgId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly externalIdField: string;
+  /** User id of every API session (CreatedById / LastModifiedById of API writes). */
+  readonly integrationUserId: string;
+  /** User id stamped on `ui` edits, so LastModifiedById distinguishes people from the sync. */
+  readonly uiUserId: string;
+  setOutboundMessageUrl(url: string | undefined): void;
+  /** Wipes records, faults, API usage, request log, query cursors and the outbound queue/history. */
+  reset(): void;
+  injectFaults(f: FaultSpec): void;
+  /** Current non-deleted contacts. */
+  contacts(): Contact[];
+  apiUsage(): number;
+  requestLog(): RequestLogEntry[];
+  /** Notifications the listener acknowledged, in delivery order. */
+  deliveredNotifications(): Array<{ id: string; contactId: string }>;
+  /** Every delivery attempt (acked or not), for asserting redelivery. */
+  outboundAttempts(): DeliveryAttempt[];
+  /** Notifications still waiting to be delivered or retried. */
+  pendingNotificationCount(): number;
+  /** Notifications given up on (retries exhausted, or the record was deleted first). */
+  droppedNotifications(): Array<{ id: string; contactId: string; reason: string }>;
+  /** `client=` of the Sforce-Call-Options of the call that last created/updated the record. */
+  lastModifiedClient(id: string): string | undefined;
+  setQueryBatchSize(size: number | undefined): void;
+  /** Invalidates all access tokens: the next API call gets 401 INVALID_SESSION_ID. */
+  expireSessions(): void;
+  readonly ui: UiActions;
+  close(): Promise<void>;
+}
+
+export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = {}): Promise<SalesforceEmulator> {
+  const clientId = opts.clientId ?? 'emulator-client-id';
+  const clientSecret = opts.clientSecret ?? 'emulator-client-secret';
+  const orgId = opts.orgId ?? '00D000000000001AAA';
+  const externalIdField = opts.externalIdField ?? 'Catalog_Sync_Id__c';
+  const apiLimit = opts.apiLimit ?? 15000;
+  let baseUrl = '';
+
+  const org = new Org({
+    orgId,
+    externalIdField,
+    replicationGranularityMs: opts.replicationGranularity === 'minute' ? 60_000 : 1000,
+  });
+  const sessions = new Sessions({ clientId, clientSecret, orgId, baseUrl: () => baseUrl });
+  const faults = new Faults();
+  const usage = { count: 0 };
+  const log: RequestLogEntry[] = [];
+  const outbound = new OutboundMessenger({
+    store: org.store,
+    orgId,
+    apiVersion: opts.outboundApiVersion ?? '62.0',
+    baseUrl: () => baseUrl,
+    fields: opts.outboundFields ?? [
+      'FirstName',
+      'LastName',
+      'Email',
+      externalIdField,
+      'LastModifiedDate',
+      'SystemModstamp',
+    ],
+    retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 2000, ...opts.outboundRetry },
+    batchWindowMs: 20,
+    requestTimeoutMs: 10_000,
+  });
+  // Outbound Messages fire on create and on every edit; deletes are left to getDeleted polling.
+  org.store.onChange((e) => {
+    if (e.type === 'Contact' && e.kind !== 'deleted') outbound.enqueue(e.id);
+  });
+  org.queryBatchSize = opts.queryBatchSize;
+
+  const uiWrite = (run: (tx: Transaction) => DmlResult): string => {
+    const tx = org.store.begin(org.now(), undefined, UI_USER_ID);
+    const result = run(tx);
+    if (!result.ok) {
+      tx.rollback();
+      throw ApiError.fromRecord(400, result.error);
+    }
+    tx.commit();
+    return result.id;
+  };
+
+  const emulator: SalesforceEmulator = {
+    get url() {
+      return baseUrl;
+    },
+    orgId,
+    clientId,
+    clientSecret,
+    externalIdField,
+    integrationUserId: INTEGRATION_USER_ID,
+    uiUserId: UI_USER_ID,
+    setOutboundMessageUrl: (url) => outbound.setUrl(url),
+    reset: () => {
+      org.reset();
+      org.queryBatchSize = opts.queryBatchSize;
+      faults.clear();
+      usage.count = 0;
+      log.length = 0;
+      outbound.reset();
+    },
+    injectFaults: (f) => faults.add(f),
+    contacts: () => {
+      const def = org.store.sobject('Contact');
+      if (!def) return [];
+      return org.store.all('Contact').map((r) => recordToJson(def, r, '/services/data/v62.0') as Contact);
+    },
+    apiUsage: () => usage.count,
+    requestLog: () => log.map((e) => ({ ...e })),
+    deliveredNotifications: () => outbound.deliveredNotifications(),
+    outboundAttempts: () => outbound.attempts(),
+    pendingNotificationCount: () => outbound.pendingCount(),
+    droppedNotifications: () => outbound.droppedNotifications(),
+    lastModifiedClient: (id) => org.store.get(id)?.lastModifiedClient,
+    setQueryBatchSize: (size) => {
+      org.queryBatchSize = size;
+    },
+    expireSessions: () => sessions.expireAll(),
+    ui: {
+      create: (type, fields) => uiWrite((tx) => tx.create(type, fields)),
+      update: (type, id, fields) => {
+        uiWrite((tx) => tx.update(type, id, fields));
+      },
+      delete: (type, id) => {
+        uiWrite((tx) => tx.delete(type, id));
+      },
+    },
+    close: async () => {
+      outbound.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+
+  const server: Server = createServer((req, res) => {
+    const handled = (req.url ?? '').startsWith('/_emulator/')
+      ? handleControl(req, res, emulator)
+      : handleServiceRequest(req, res, { org, sessions, faults, apiLimit, usage, log });
+    handled.catch((err: unknown) => {
+      process.stderr.write(`[salesforce-emulator] ${(err as Error).stack ?? String(err)}\n`);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  outbound.setUrl(opts.outboundMessageUrl);
+  return emulator;
+}

@@ -1,0 +1,171 @@
+/**
+ * Request dispatch: fault injection, OAuth, then the versioned REST API behind Bearer auth and the daily API
+ * request limit (every API response carries `Sforce-Limit-Info: api-usage=N/LIMIT`, as jsforce reads into
+ * conn.limitInfo). Control routes (/_emulator/...) are handled by the caller before this.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleCollections } from './collections.js';
+import { ApiError, notFound } from './errors.js';
+import { faultError, type Faults } from './faults.js';
+import { callOptionsClient, delay, readBody, send, type Reply } from './http.js';
+import type { Sessions } from './oauth.js';
+import type { ApiContext, Org } from './org.js';
+import { handleQuery } from './query.js';
+import { handleSObjects } from './sobject-rows.js';
+
+export const MIN_API_VERSION = 20;
+export const MAX_API_VERSION = 68;
+const MAX_LOG_ENTRIES = 10_000;
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  client?: string;
+}
+
+export interface ServerDeps {
+  org: Org;
+  sessions: Sessions;
+  faults: Faults;
+  apiLimit: number;
+  usage: { count: number };
+  log: RequestLogEntry[];
+}
+
+/** Release names run Winter/Spring/Summer from v20.0 = Winter '11. */
+function versionLabel(major: number): string {
+  const k = major - 20;
+  const season = ['Winter', 'Spring', 'Summer'][k % 3] ?? 'Winter';
+  return `${season} '${String(11 + Math.floor(k / 3)).padStart(2, '0')}`;
+}
+
+function versions(): Array<{ label: string; url: string; version: string }> {
+  const out = [];
+  for (let v = MIN_API_VERSION; v <= MAX_API_VERSION; v++) {
+    out.push({ label: versionLabel(v), url: `/services/data/v${v}.0`, version: `${v}.0` });
+  }
+  return out;
+}
+
+function errorReply(err: unknown): Reply {
+  if (err instanceof ApiError) return { status: err.status, body: err.body() };
+  process.stderr.write(`[salesforce-emulator] internal error: ${(err as Error).stack ?? String(err)}\n`);
+  return {
+    status: 500,
+    body: [{ message: `Emulator error: ${(err as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION' }],
+  };
+}
+
+function apiDirectory(base: string): Reply {
+  const names = ['sobjects', 'query', 'queryAll', 'composite', 'limits'];
+  return { status: 200, body: Object.fromEntries(names.map((n) => [n, `${base}/${n}`])) };
+}
+
+function routeApi(ctx: ApiContext, deps: ServerDeps): Reply {
+  const [first, second] = ctx.segments;
+  switch (first) {
+    case undefined:
+      return apiDirectory(ctx.versionBase);
+    case 'sobjects':
+      return handleSObjects(ctx);
+    case 'query':
+    case 'queryAll':
+      return handleQuery(ctx);
+    case 'composite':
+      if (second === 'sobjects') return handleCollections(ctx);
+      throw notFound();
+    case 'limits':
+      return {
+        status: 200,
+        body: { DailyApiRequests: { Max: deps.apiLimit, Remaining: Math.max(0, deps.apiLimit - deps.usage.count) } },
+      };
+    default:
+      throw notFound();
+  }
+}
+
+const API_PATH = /^\/services\/data\/v(\d+)\.(\d)(\/.*)?$/;
+
+async function dispatch(
+  req: IncomingMessage,
+  url: URL,
+  method: string,
+  rawBody: Buffer,
+  client: string | undefined,
+  deps: ServerDeps,
+): Promise<Reply> {
+  const { pathname } = url;
+  const fault = deps.faults.take(pathname);
+  if (fault?.latencyMs) await delay(fault.latencyMs);
+  if (fault?.status) {
+    const { errorCode, message } = faultError(fault);
+    if (pathname.startsWith('/services/oauth2/')) {
+      return { status: fault.status, body: { error: errorCode.toLowerCase(), error_description: message } };
+    }
+    return { status: fault.status, body: [{ message, errorCode }] };
+  }
+
+  if (pathname === '/services/oauth2/token' && method === 'POST') {
+    return deps.sessions.token(rawBody, req.headers, url.searchParams);
+  }
+  if (pathname === '/services/oauth2/revoke' && method === 'POST')
+    return deps.sessions.revoke(rawBody, url.searchParams);
+  if (pathname === '/services/oauth2/userinfo' || pathname.startsWith('/id/')) {
+    return deps.sessions.identity(req.headers, url.searchParams);
+  }
+  if (pathname === '/services/data' || pathname === '/services/data/') return { status: 200, body: versions() };
+
+  const m = API_PATH.exec(pathname);
+  if (!m) throw notFound();
+  const major = Number(m[1]);
+  if (major < MIN_API_VERSION || major > MAX_API_VERSION || m[2] !== '0') throw notFound();
+  if (!deps.sessions.isValid(deps.sessions.tokenFrom(req.headers))) {
+    throw new ApiError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+  }
+  if (deps.usage.count >= deps.apiLimit)
+    throw new ApiError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
+  deps.usage.count += 1;
+  const version = `${major}.0`;
+  const ctx: ApiContext = {
+    org: deps.org,
+    method,
+    segments: (m[3] ?? '')
+      .split('/')
+      .filter(Boolean)
+      .map((s) => {
+        try {
+          return decodeURIComponent(s);
+        } catch {
+          throw notFound();
+        }
+      }),
+    query: url.searchParams,
+    rawBody,
+    headers: req.headers,
+    version,
+    versionBase: `/services/data/v${version}`,
+    client,
+  };
+  return routeApi(ctx, deps);
+}
+
+export async function handleServiceRequest(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const method = (req.method ?? 'GET').toUpperCase();
+  const client = callOptionsClient(req.headers['sforce-call-options']);
+  let reply: Reply;
+  try {
+    const rawBody = await readBody(req);
+    reply = await dispatch(req, url, method, rawBody, client, deps);
+  } catch (err) {
+    reply = errorReply(err);
+  }
+  if (API_PATH.test(url.pathname)) {
+    reply.headers = { ...reply.headers, 'Sforce-Limit-Info': `api-usage=${deps.usage.count}/${deps.apiLimit}` };
+  }
+  deps.log.push({ method, path: url.pathname, status: reply.status, ...(client ? { client } : {}) });
+  // Bounded so a long-running local emulator does not grow without limit.
+  if (deps.log.length > MAX_LOG_ENTRIES) deps.log.splice(0, deps.log.length - MAX_LOG_ENTRIES);
+  send(res, reply);
+}
