@@ -7,6 +7,15 @@ export async function createOrm(databaseUrl: string, poolMax?: number): Promise<
   return MikroORM.init(ormOptions(databaseUrl, poolMax));
 }
 
+const MIGRATION_LOCK_KEY = 727_000;
+
+/**
+ * Applies pending migrations. Several processes (api, relay, worker) start at once in a deployment, so they
+ * serialize on a transaction-scoped advisory lock: the first migrates, the others then find nothing to do.
+ */
 export async function migrate(orm: Orm): Promise<void> {
-  await orm.migrator.up();
+  await orm.em.fork().transactional(async (tx) => {
+    await tx.execute('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]);
+    await orm.migrator.up();
+  });
 }

@@ -45,12 +45,12 @@ export class OutboxRelay {
   async publishBatch(): Promise<number> {
     const em = this.orm.em.fork();
     return em.transactional(async (tx: EntityManager) => {
-      const conn = tx.getConnection();
-      const [lock] = await conn.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?) as locked', [
+      // tx.execute (not getConnection().execute) so every statement runs inside this transaction.
+      const [lock] = await tx.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?) as locked', [
         RELAY_LOCK_KEY,
       ]);
       if (!lock?.locked) return 0;
-      const rows = await conn.execute<OutboxRow[]>(
+      const rows = await tx.execute<OutboxRow[]>(
         'select seq, id, topic, key, type, payload from outbox_event where published_at is null order by seq limit ? for update',
         [this.options.batchSize],
       );
@@ -63,7 +63,7 @@ export class OutboxRelay {
           headers: { 'event-id': r.id, 'event-type': r.type },
         })),
       );
-      await conn.execute('update outbox_event set published_at = now() where seq in (?)', [rows.map((r) => r.seq)]);
+      await tx.execute('update outbox_event set published_at = now() where seq in (?)', [rows.map((r) => r.seq)]);
       return rows.length;
     });
   }

@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultSpec, RequestLogEntry, StripeCustomer, StripeEvent } from './types.js';
+
+// Unauthenticated `/_emulator/*` endpoints, so that tests and the local dev setup can drive an emulator running in
+// another process: simulate outages, point webhooks somewhere, inspect state.
+
+export interface ControlTarget {
+  reset(): void;
+  injectFaults(fault: FaultSpec): void;
+  setWebhookUrl(url: string | undefined): void;
+  customers(): StripeCustomer[];
+  requestLog(): RequestLogEntry[];
+  deliveredEvents(): StripeEvent[];
+}
+
+class ControlError extends Error {}
+
+export function handleControl(
+  target: ControlTarget,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  rawBody: string,
+): void {
+  const route = `${req.method ?? 'GET'} ${path}`;
+  try {
+    switch (route) {
+      case 'GET /_emulator/health':
+        return reply(res, 200, { ok: true });
+      case 'POST /_emulator/reset':
+        target.reset();
+        return reply(res, 200, { ok: true });
+      case 'POST /_emulator/faults':
+        target.injectFaults(readFault(readJson(rawBody)));
+        return reply(res, 200, { ok: true });
+      case 'POST /_emulator/webhook-url': {
+        const { url } = readJson(rawBody);
+        if (url !== undefined && url !== null && (typeof url !== 'string' || !URL.canParse(url))) {
+          throw new ControlError('url must be an absolute URL, or null to stop sending webhooks');
+        }
+        target.setWebhookUrl(url ?? undefined);
+        return reply(res, 200, { url: url ?? null });
+      }
+      case 'GET /_emulator/customers':
+        return reply(res, 200, { data: target.customers() });
+      case 'GET /_emulator/requests':
+        return reply(res, 200, { data: target.requestLog() });
+      case 'GET /_emulator/delivered-events':
+        return reply(res, 200, { data: target.deliveredEvents() });
+      default:
+        return reply(res, 404, { error: { message: `Unknown emulator control endpoint: ${route}` } });
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return reply(res, 400, { error: { message } });
+  }
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function readJson(rawBody: string): Record<string, unknown> {
+  if (rawBody.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawBody);
+  } catch {
+    throw new ControlError('body must be JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ControlError('body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function readFault(body: Record<string, unknown>): FaultSpec {
+  const { status, count, latencyMs, path, shouldRetry, code } = body;
+  const optional = (name: string, value: unknown, type: 'number' | 'string' | 'boolean') => {
+    if (value !== undefined && typeof value !== type) throw new ControlError(`${name} must be a ${type}`);
+  };
+  if (typeof count !== 'number') throw new ControlError('count must be a number');
+  optional('status', status, 'number');
+  optional('latencyMs', latencyMs, 'number');
+  optional('path', path, 'string');
+  optional('shouldRetry', shouldRetry, 'boolean');
+  optional('code', code, 'string');
+  return {
+    count,
+    ...(typeof status === 'number' && { status }),
+    ...(typeof latencyMs === 'number' && { latencyMs }),
+    ...(typeof path === 'string' && { path }),
+    ...(typeof shouldRetry === 'boolean' && { shouldRetry }),
+    ...(typeof code === 'string' && { code }),
+  };
+}

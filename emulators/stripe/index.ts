@@ -1,0 +1,22 @@
+// Public entry point of the Stripe emulator: a stateful HTTP server speaking the part of Stripe's v1 API that
+// catalog-sync uses (customers, events, idempotency, errors, signed webhooks), so the unmodified stripe-node client
+// can be pointed at it with `new Stripe(key, { host: '127.0.0.1', port, protocol: 'http' })`.
+export {
+  DEFAULT_API_KEY,
+  DEFAULT_API_VERSION,
+  DEFAULT_WEBHOOK_SECRET,
+  startStripeEmulator,
+  type StripeEmulator,
+  type StripeEmulatorOptions,
+} from './server.js';
+export type {
+  FaultSpec,
+  Metadata,
+  RequestLogEntry,
+  StripeCustomer,
+  StripeDeletedCustomer,
+  StripeEvent,
+  StripeEventType,
+  StripeList,
+} from './types.js';
+export { signatureHeader } from './webhooks.js';

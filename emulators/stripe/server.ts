@@ -1,0 +1,294 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleControl } from './control.js';
+import { ApiError, faultError, invalidRequest, type StripeErrorBody } from './errors.js';
+import { FaultInjector } from './faults.js';
+import { canonicalJson, parseForm } from './form.js';
+import { IdempotencyStore, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.js';
+import { randomId } from './ids.js';
+import { matchRoute } from './routes.js';
+import { snapshot, StripeStore } from './store.js';
+import type { FaultSpec, RequestLogEntry, StripeCustomer, StripeEvent } from './types.js';
+import { WebhookDispatcher } from './webhooks.js';
+
+export interface StripeEmulatorOptions {
+  /** 0 or undefined: a free port. The emulator only listens on 127.0.0.1. */
+  port?: number;
+  /** The one secret key accepted (as `Authorization: Bearer <key>`); default 'sk_test_emulator'. */
+  apiKey?: string;
+  /** Where events are POSTed; can be changed later with setWebhookUrl. */
+  webhookUrl?: string;
+  /** Endpoint secret used to sign webhooks; default 'whsec_emulator'. */
+  webhookSecret?: string;
+  /** `api_version` written on events and sent as Stripe-Version when the client sent none. */
+  apiVersion?: string;
+  /** Webhook retry policy: attempts per event (default 5) and first backoff (default 100 ms, doubling). */
+  webhookRetry?: { maxAttempts?: number; initialBackoffMs?: number };
+  /** Diagnostics (failed deliveries, unexpected errors). Silent by default to keep test output clean. */
+  log?: (line: string) => void;
+}
+
+export interface StripeEmulator {
+  readonly url: string;
+  readonly port: number;
+  setWebhookUrl(url: string | undefined): void;
+  /** Drops customers, events, idempotency keys, faults, logs and queued deliveries (keeps the webhook URL). */
+  reset(): void;
+  injectFaults(fault: FaultSpec): void;
+  /** Current non-deleted customers, newest first. */
+  customers(): StripeCustomer[];
+  requestLog(): RequestLogEntry[];
+  /** Events whose webhook delivery got a 2xx, in delivery order, as they were sent. */
+  deliveredEvents(): StripeEvent[];
+  close(): Promise<void>;
+}
+
+export const DEFAULT_API_KEY = 'sk_test_emulator';
+export const DEFAULT_WEBHOOK_SECRET = 'whsec_emulator';
+/**
+ * The API version pinned by the installed stripe-node (v23). A real account renders events in its own default
+ * version; using the client's keeps event payloads and typed objects in agreement.
+ */
+export const DEFAULT_API_VERSION = '2026-10-28.endive';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export async function startStripeEmulator(options: StripeEmulatorOptions = {}): Promise<StripeEmulator> {
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+  const log = options.log;
+  let webhookUrl = options.webhookUrl;
+  let requests: RequestLogEntry[] = [];
+  let delivered: StripeEvent[] = [];
+
+  const faults = new FaultInjector();
+  const idempotency = new IdempotencyStore();
+  const dispatcher = new WebhookDispatcher({
+    secret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
+    url: () => webhookUrl,
+    onDelivered: (event) => delivered.push(event),
+    ...(options.webhookRetry?.maxAttempts !== undefined && { maxAttempts: options.webhookRetry.maxAttempts }),
+    ...(options.webhookRetry?.initialBackoffMs !== undefined && {
+      initialBackoffMs: options.webhookRetry.initialBackoffMs,
+    }),
+    ...(log && { log }),
+  });
+  const store = new StripeStore(apiVersion, {
+    pendingWebhooks: () => (webhookUrl === undefined ? 0 : 1),
+    publish: (event) => {
+      if (webhookUrl !== undefined) dispatcher.enqueue(event);
+    },
+  });
+
+  const control = {
+    reset() {
+      store.reset();
+      faults.clear();
+      idempotency.clear();
+      dispatcher.reset();
+      requests = [];
+      delivered = [];
+    },
+    injectFaults: (fault: FaultSpec) => faults.add(fault),
+    setWebhookUrl(url: string | undefined) {
+      webhookUrl = url;
+    },
+    customers: () => snapshot(store.activeCustomers()),
+    requestLog: () => requests.map((entry) => ({ ...entry })),
+    deliveredEvents: () => snapshot(delivered),
+  };
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = url.pathname;
+    const requestId = randomId('req');
+    const idempotencyKey = header(req, 'idempotency-key');
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, no-store',
+      'Request-Id': requestId,
+      'Stripe-Version': header(req, 'stripe-version') ?? apiVersion,
+      ...(idempotencyKey !== undefined && method === 'POST' && { 'Idempotency-Key': idempotencyKey }),
+    };
+    const send = (status: number, body: string, replayed = false) => {
+      requests.push({
+        method,
+        path,
+        ...(idempotencyKey !== undefined && { idempotencyKey }),
+        status,
+        ...(replayed && { replayed }),
+      });
+      res.writeHead(status, headers);
+      res.end(body);
+    };
+
+    try {
+      const key = authenticate(header(req, 'authorization'), apiKey);
+
+      // Injected faults act like Stripe's rate limiters and load balancers: before the idempotency layer, so a
+      // retry with the same key runs the request for real.
+      const fault = faults.take(path);
+      if (fault?.latencyMs) await delay(fault.latencyMs);
+      if (fault?.status !== undefined) {
+        if (fault.shouldRetry !== undefined) headers['Stripe-Should-Retry'] = String(fault.shouldRetry);
+        throw faultError(fault.status, fault.code);
+      }
+
+      const route = matchRoute(method, path);
+      // stripe-node sends POST parameters in the body and GET/DELETE parameters in the query string.
+      const params = parseForm(method === 'POST' && rawBody !== '' ? rawBody : url.search.slice(1));
+      // Idempotency keys only mean something on POST, as on Stripe (they are ignored on GET and DELETE).
+      const effectiveKey = method === 'POST' ? idempotencyKey : undefined;
+      const call = { method, path, params, id: route.id, requestId, idempotencyKey: effectiveKey ?? null };
+
+      if (effectiveKey === undefined) {
+        const result = route.handle(call, store);
+        return send(result.status, toJson(result.body));
+      }
+
+      if (effectiveKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+        throw invalidRequest(
+          `Idempotency-Key values can be up to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long.`,
+          'Idempotency-Key',
+        );
+      }
+      const fingerprint = `${method} ${path} ${canonicalJson(params)}`;
+      const previous = idempotency.lookup(key, effectiveKey, fingerprint);
+      if (previous.kind === 'replay') {
+        headers['Idempotent-Replayed'] = 'true';
+        headers['Original-Request'] = previous.response.requestId;
+        return send(previous.response.status, previous.response.body as string, true);
+      }
+      if (previous.kind === 'mismatch') {
+        throw new ApiError(400, {
+          type: 'idempotency_error',
+          message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${effectiveKey}' if you meant to execute a different request.`,
+        });
+      }
+
+      let status: number;
+      let body: string;
+      try {
+        const result = route.handle(call, store);
+        status = result.status;
+        body = toJson(result.body);
+      } catch (error) {
+        if (!(error instanceof ApiError) || !error.storable) throw error;
+        status = error.status;
+        body = errorJson(error.body);
+      }
+      idempotency.save(key, effectiveKey, fingerprint, { status, body, requestId });
+      return send(status, body);
+    } catch (error) {
+      if (error instanceof ApiError) return send(error.status, errorJson(error.body));
+      log?.(`stripe emulator: unexpected error on ${method} ${path}: ${String(error)}`);
+      return send(500, errorJson({ type: 'api_error', message: 'Unexpected error in the Stripe emulator.' }));
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      let rawBody: string;
+      try {
+        rawBody = await readBody(req);
+      } catch {
+        res.writeHead(413, { 'Content-Type': 'application/json' });
+        res.end(errorJson({ type: 'invalid_request_error', message: 'Request body too large.' }));
+        return;
+      }
+      if (url.pathname.startsWith('/_emulator/')) handleControl(control, req, res, url.pathname, rawBody);
+      else await handleApi(req, res, url, rawBody);
+    })().catch((error: unknown) => {
+      log?.(`stripe emulator: ${String(error)}`);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    ...control,
+    async close() {
+      await dispatcher.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // stripe-node keeps connections alive; without this close() would wait for them to time out.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Returns the API key the request authenticated with, or throws Stripe's 401. */
+function authenticate(authorization: string | undefined, expected: string): string {
+  let provided: string | undefined;
+  const [scheme = '', credentials = ''] = (authorization ?? '').trim().split(/\s+/, 2);
+  if (scheme.toLowerCase() === 'bearer') provided = credentials;
+  // curl -u sk_test_...: sends the key as the Basic auth user name; Stripe accepts that too.
+  if (scheme.toLowerCase() === 'basic') provided = Buffer.from(credentials, 'base64').toString('utf8').split(':')[0];
+  if (!provided) {
+    throw new ApiError(401, {
+      type: 'invalid_request_error',
+      message:
+        "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+    });
+  }
+  if (provided !== expected) {
+    throw new ApiError(401, {
+      type: 'invalid_request_error',
+      message: `Invalid API Key provided: ${redact(provided)}`,
+    });
+  }
+  return provided;
+}
+
+function redact(key: string): string {
+  return key.length <= 12 ? '*'.repeat(key.length) : `${key.slice(0, 8)}${'*'.repeat(key.length - 12)}${key.slice(-4)}`;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function toJson(body: unknown): string {
+  // Stripe pretty-prints its responses.
+  return JSON.stringify(body, null, 2);
+}
+
+function errorJson(error: StripeErrorBody): string {
+  return toJson({ error });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('body too large'));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

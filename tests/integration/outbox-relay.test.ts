@@ -1,0 +1,53 @@
+import { CustomerService } from '../../src/domain/customer-service.js';
+import { Provider } from '../../src/domain/enums.js';
+import { OutboxRelay } from '../../src/events/outbox-relay.js';
+import { Topics } from '../../src/events/topics.js';
+import { expectEventually } from '../support/eventually.js';
+import { collectEvents, startTestApp, testLogger, type TestApp } from '../support/harness.js';
+
+describe('outbox relay', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Role `api` runs no relay of its own: this suite drives two relays by hand.
+    t = await startTestApp({}, 'api');
+  });
+  afterAll(async () => t?.stop());
+
+  it('two relays racing publish every row exactly once, in commit order per entity', async () => {
+    const service = new CustomerService([Provider.STRIPE]);
+    const em = t.app.orm.em.fork();
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const c = await service.create(em, { name: `Race ${i}`, email: `race${i}@example.com` });
+      for (let v = 0; v < 3; v++) await service.update(em, c.id, { name: `Race ${i} v${v + 2}` });
+      ids.push(c.id);
+    }
+    const consumer = await collectEvents([Topics.customer]);
+    try {
+      const relays = [1, 2].map(
+        () => new OutboxRelay(t.app.orm, t.app.kafka, testLogger, { batchSize: 7, pollIntervalMs: 20 }),
+      );
+      // Drain with both relays calling concurrently until nothing is left.
+      for (;;) {
+        const counts = await Promise.all(relays.map((r) => r.publishBatch()));
+        if (counts.every((n) => n === 0)) {
+          const [left] = await t.app.orm.em
+            .fork()
+            .execute<{ n: string }[]>('select count(*) as n from outbox_event where published_at is null');
+          if (Number(left!.n) === 0) break;
+        }
+      }
+      const mine = () => consumer.events.filter((e) => ids.includes(e.entityId));
+      await expectEventually(() => mine().length >= 40);
+      expect(new Set(mine().map((e) => e.id)).size).toBe(40);
+      for (const id of ids) {
+        const versions = mine()
+          .filter((e) => e.entityId === id)
+          .map((e) => (e.payload as { version: number }).version);
+        expect(versions).toEqual([1, 2, 3, 4]);
+      }
+    } finally {
+      await consumer.stop();
+    }
+  });
+});
