@@ -4,6 +4,9 @@ import { KafkaBroker, startPostgres } from '../../scripts/lib/services.mjs';
 
 export default async function globalSetup() {
   const started = [];
+  globalThis.__catalogSyncServices = started;
+  // `npm run test:unit` needs no servers.
+  if (process.env.CATALOG_SYNC_NO_INFRA === '1') return;
   if (!process.env.DATABASE_URL) {
     const pg = await startPostgres();
     process.env.DATABASE_URL = pg.url;
@@ -14,5 +17,4 @@ export default async function globalSetup() {
     process.env.KAFKA_BROKERS = kafka.brokers;
     started.push({ stop: () => kafka.destroy() });
   }
-  globalThis.__catalogSyncServices = started;
 }
