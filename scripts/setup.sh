@@ -29,10 +29,12 @@ if [ "${java_major:-0}" -lt 17 ]; then
   exit 1
 fi
 
-# npm ci when node_modules is missing or older than the lock file.
+# Install when node_modules is missing or older than the lock file. `npm install` rather than `npm ci`: with
+# omit-lockfile-registry-resolved (set on our machines) npm leaves other platforms' optional packages out of the
+# lock file and `npm ci` then refuses it as out of sync; `npm install` installs the same locked versions.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  log "installing npm packages"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 node_bin=node_modules/.bin/node
 if ! "$node_bin" -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 22 ? 0 : 1)'; then
