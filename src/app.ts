@@ -10,6 +10,11 @@ import { buildAppSchema } from './graphql/schema.js';
 import { startHttpServer, type HttpServer } from './http/app.js';
 import type { Logger } from './logger.js';
 import { startSyncStatusFeed } from './workers/sync-status-feed.js';
+import { createConnectors } from './connectors/registry.js';
+import { stripeWebhookRoute } from './http/webhooks/stripe.js';
+import { ImportRunner } from './sync/import-runner.js';
+import { InboundWorker } from './workers/inbound-worker.js';
+import { OutboundWorker } from './workers/outbound-worker.js';
 
 export type Role = 'api' | 'worker' | 'relay' | 'all';
 export const ROLES: readonly Role[] = ['api', 'worker', 'relay', 'all'];
@@ -19,6 +24,9 @@ export interface RunningApp {
   kafka: KafkaTransport;
   http?: HttpServer;
   relay?: OutboxRelay;
+  imports?: ImportRunner;
+  inbound: InboundWorker[];
+  outbound: OutboundWorker[];
   stop(): Promise<void>;
 }
 
@@ -48,7 +56,30 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
       stops.push(stopping('outbox-relay', () => relay!.stop()));
     }
 
+    const connectors = createConnectors(config, logger);
+    const customers = new CustomerService(config.SYNC_PROVIDERS);
+    const inbound: InboundWorker[] = [];
+    const outbound: OutboundWorker[] = [];
+    if (role === 'worker' || role === 'all') {
+      const policy = {
+        maxAttempts: config.SYNC_MAX_ATTEMPTS,
+        baseDelayMs: config.SYNC_RETRY_BASE_MS,
+        maxDelayMs: config.SYNC_RETRY_MAX_MS,
+      };
+      for (const connector of connectors.byProvider.values()) {
+        const out = new OutboundWorker(orm, kafka, connector, policy, logger);
+        await out.start();
+        stops.push(stopping(`outbound-${connector.provider}`, () => out.stop()));
+        outbound.push(out);
+        const inb = new InboundWorker(orm, kafka, connector, customers, logger);
+        await inb.start();
+        stops.push(stopping(`inbound-${connector.provider}`, () => inb.stop()));
+        inbound.push(inb);
+      }
+    }
+
     let http: HttpServer | undefined;
+    let imports: ImportRunner | undefined;
     if (role === 'api' || role === 'all') {
       const pubSub = createSyncStatusPubSub();
       const feed: Subscription = await startSyncStatusFeed(
@@ -57,10 +88,22 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
         logger.child({ component: 'sync-status-feed' }),
       );
       stops.push(stopping('sync-status-feed', () => feed.stop()));
-      const services: Services = {
-        customers: new CustomerService(config.SYNC_PROVIDERS),
-        afterCommit: () => relay?.nudge(),
-      };
+      const afterCommit = () => relay?.nudge();
+      if (connectors.byProvider.size > 0) {
+        imports = new ImportRunner(
+          orm,
+          connectors.byProvider,
+          customers,
+          logger.child({ component: 'import' }),
+          afterCommit,
+        );
+        const runner = imports;
+        stops.push(stopping('imports', () => runner.idle()));
+      }
+      const services: Services = { customers, imports, afterCommit };
+      const stripe = connectors.stripe;
+      if (stripe && !stripe.webhookSecret)
+        logger.warn('STRIPE_WEBHOOK_SECRET is not set: /webhooks/stripe is disabled');
       http = await startHttpServer({
         host: config.HOST,
         port: config.PORT,
@@ -69,6 +112,11 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
         schema: await buildAppSchema(pubSub),
         services,
         logger,
+        mount: (app) => {
+          if (stripe?.webhookSecret) {
+            app.use(stripeWebhookRoute({ stripe: stripe.client, secret: stripe.webhookSecret, kafka, logger }));
+          }
+        },
       });
       stops.push(stopping('http', () => http!.close()));
     }
@@ -78,6 +126,9 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
       kafka,
       ...(http ? { http } : {}),
       ...(relay ? { relay } : {}),
+      ...(imports ? { imports } : {}),
+      inbound,
+      outbound,
       async stop() {
         for (const stop of stops.reverse())
           await stop().catch((error: unknown) => logger.warn('stop failed', { error }));

@@ -33,9 +33,24 @@ const schema = z.object({
     .pipe(z.array(z.enum(Provider))),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  SYNC_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(500),
+  SYNC_RETRY_MAX_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret or restricted key (sk_test_..., sk_live_...)')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must be a webhook signing secret (whsec_...)').optional(),
+  STRIPE_API_BASE: z.url().optional(),
+  // Stripe allows 25 requests/s in test mode and 100/s in live mode (https://docs.stripe.com/rate-limits).
+  STRIPE_RATE_LIMIT_RPS: z.coerce.number().positive().max(10_000).optional(),
 });
 
 export type Config = z.infer<typeof schema>;
+
+export function stripeRateLimit(config: Config): number {
+  return config.STRIPE_RATE_LIMIT_RPS ?? (config.STRIPE_SECRET_KEY?.includes('_live_') ? 100 : 25);
+}
 
 export class ConfigError extends AppError {
   constructor(readonly problems: string[]) {

@@ -21,6 +21,16 @@ export interface IncomingMessage {
   headers: Record<string, string>;
 }
 
+/**
+ * Thrown by a handler to have the message delivered again after `ms`, without blocking the consumer: the
+ * partition is paused and resumed later (the kafkajs pause/resume pattern), other partitions keep flowing.
+ */
+export class DelayDelivery extends Error {
+  constructor(readonly ms: number) {
+    super(`delivery delayed by ${ms} ms`);
+  }
+}
+
 export interface SubscribeOptions {
   groupId: string;
   topics: string[];
@@ -151,15 +161,30 @@ export function createKafkaTransport(opts: { brokers: string[]; clientId: string
       const started = Date.now();
       await consumer.run({
         autoCommit: true,
-        eachMessage: async ({ topic, partition, message }) => {
-          await handle({
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key?.toString(),
-            value: message.value,
-            headers: headersOf(message.headers as Record<string, unknown> | undefined),
-          });
+        eachMessage: async ({ topic, partition, message, pause }) => {
+          try {
+            await handle({
+              topic,
+              partition,
+              offset: message.offset,
+              key: message.key?.toString(),
+              value: message.value,
+              headers: headersOf(message.headers as Record<string, unknown> | undefined),
+            });
+          } catch (err) {
+            if (err instanceof DelayDelivery) {
+              const resume = pause();
+              setTimeout(resume, err.ms).unref();
+            } else {
+              log.warn('message handler failed; the message will be redelivered', {
+                groupId,
+                topic,
+                partition,
+                error: err,
+              });
+            }
+            throw err;
+          }
         },
       });
       await joined;

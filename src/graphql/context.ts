@@ -4,9 +4,12 @@ import type { CustomerService } from '../domain/customer-service.js';
 import { ExternalMapping } from '../domain/entities/index.js';
 import { EntityType } from '../domain/enums.js';
 import { listStatuses, type SyncStatusView } from '../domain/sync-status.js';
+import type { ImportRunner } from '../sync/import-runner.js';
 
 export interface Services {
   customers: CustomerService;
+  /** Backfills from providers; undefined when no provider is configured. */
+  imports?: ImportRunner | undefined;
   /** Called after a mutation commits, so the outbox relay in this process publishes without waiting a poll. */
   afterCommit(): void;
 }

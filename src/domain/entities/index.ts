@@ -1,5 +1,6 @@
 import { CustomerSchema } from './customer.js';
 import { ExternalMappingSchema } from './external-mapping.js';
+import { ImportJobSchema } from './import-job.js';
 import { InboxEventSchema } from './inbox-event.js';
 import { InvoiceSchema } from './invoice.js';
 import { OutboxEventSchema } from './outbox-event.js';
@@ -7,6 +8,7 @@ import { SyncStateSchema } from './sync-state.js';
 
 export { Customer } from './customer.js';
 export { ExternalMapping } from './external-mapping.js';
+export { ImportJob, ImportJobStatus } from './import-job.js';
 export { InboxEvent } from './inbox-event.js';
 export { Invoice } from './invoice.js';
 export { OutboxEvent } from './outbox-event.js';
@@ -19,4 +21,5 @@ export const entities = [
   SyncStateSchema,
   OutboxEventSchema,
   InboxEventSchema,
+  ImportJobSchema,
 ];

@@ -1,0 +1,130 @@
+import Stripe from 'stripe';
+import type { CustomerSnapshot } from '../../domain/customer-service.js';
+import { Provider } from '../../domain/enums.js';
+import type { RateLimiter } from '../../sync/rate-limiter.js';
+import type { Connector, CustomerPort, ExternalCustomer, WriteOptions } from '../connector.js';
+import { isNetworkError, isRetryableStatus, ProviderError } from '../provider-error.js';
+import { fromStripeCustomer, INTERNAL_ID_KEY, toStripeCustomerParams } from './mappers.js';
+import { parseStripeEvent } from './webhook.js';
+
+/** Prefix of every idempotency key we send, so our writes are recognizable when Stripe echoes them. */
+export const STRIPE_KEY_PREFIX = 'catalog-sync:';
+
+/** Normalizes stripe-node errors (https://docs.stripe.com/error-handling) into ProviderError. */
+export function toProviderError(err: unknown, action: string): ProviderError {
+  if (err instanceof Stripe.errors.StripeError) {
+    const status = err.statusCode;
+    const network = err instanceof Stripe.errors.StripeConnectionError;
+    const retryAfter = Number(err.headers?.['retry-after']);
+    return new ProviderError(Provider.STRIPE, `Stripe ${action} failed: ${err.message}`, {
+      ...(status !== undefined ? { status } : {}),
+      ...(err.code ? { providerCode: err.code } : {}),
+      retryable: network || isRetryableStatus(status ?? (network ? undefined : 400)),
+      ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+      cause: err,
+    });
+  }
+  return new ProviderError(
+    Provider.STRIPE,
+    `Stripe ${action} failed: ${err instanceof Error ? err.message : String(err)}`,
+    {
+      retryable: isNetworkError(err),
+      cause: err,
+    },
+  );
+}
+
+const isMissing = (err: unknown) => err instanceof Stripe.errors.StripeError && err.statusCode === 404;
+
+export class StripeConnector implements Connector {
+  readonly provider = Provider.STRIPE;
+  readonly customers: CustomerPort;
+
+  constructor(
+    private readonly stripe: Stripe,
+    private readonly limiter: RateLimiter,
+  ) {
+    this.customers = this.customerPort();
+  }
+
+  idempotencyKey(eventId: string, operation: string): string {
+    return `${STRIPE_KEY_PREFIX}${eventId}:${operation}`;
+  }
+
+  parseInbound(message: unknown) {
+    return parseStripeEvent(message, STRIPE_KEY_PREFIX);
+  }
+
+  private async call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    await this.limiter.acquire();
+    try {
+      return await fn();
+    } catch (err) {
+      throw toProviderError(err, action);
+    }
+  }
+
+  private customerPort(): CustomerPort {
+    const stripe = this.stripe;
+    return {
+      create: (c: CustomerSnapshot, opts: WriteOptions) =>
+        this.call('customer create', async () =>
+          fromStripeCustomer(
+            await stripe.customers.create(toStripeCustomerParams(c), { idempotencyKey: opts.idempotencyKey }),
+          ),
+        ),
+
+      update: (externalId: string, c: CustomerSnapshot, opts: WriteOptions) =>
+        this.call('customer update', async () =>
+          fromStripeCustomer(
+            await stripe.customers.update(externalId, toStripeCustomerParams(c), {
+              idempotencyKey: opts.idempotencyKey,
+            }),
+          ),
+        ),
+
+      delete: (externalId: string) =>
+        this.call('customer delete', async () => {
+          try {
+            await stripe.customers.del(externalId);
+          } catch (err) {
+            if (!isMissing(err)) throw err; // already gone: the delete has happened
+          }
+        }),
+
+      fetch: (externalId: string): Promise<ExternalCustomer | undefined> =>
+        this.call('customer retrieve', async () => {
+          try {
+            return fromStripeCustomer(await stripe.customers.retrieve(externalId));
+          } catch (err) {
+            if (isMissing(err)) return undefined;
+            throw err;
+          }
+        }),
+
+      linkInternalId: (externalId: string, internalId: string, opts: WriteOptions) =>
+        this.call('customer link', async () => {
+          await stripe.customers.update(
+            externalId,
+            { metadata: { [INTERNAL_ID_KEY]: internalId } },
+            { idempotencyKey: opts.idempotencyKey },
+          );
+        }),
+
+      list: () => this.listCustomers(),
+    };
+  }
+
+  /** Pages through all customers with cursor pagination (https://docs.stripe.com/api/pagination). */
+  private async *listCustomers(): AsyncIterable<ExternalCustomer> {
+    let startingAfter: string | undefined;
+    for (;;) {
+      const page = await this.call('customer list', () =>
+        this.stripe.customers.list({ limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) }),
+      );
+      for (const c of page.data) yield fromStripeCustomer(c);
+      if (!page.has_more || page.data.length === 0) return;
+      startingAfter = page.data.at(-1)!.id;
+    }
+  }
+}

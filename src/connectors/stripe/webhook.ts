@@ -1,0 +1,53 @@
+import type Stripe from 'stripe';
+import type { InboundChange } from '../connector.js';
+
+/**
+ * Stripe webhook handling. Signatures are checked by stripe-node's constructEvent over the raw request bytes
+ * (https://docs.stripe.com/webhooks#verify-events): any re-serialized body fails verification, so the route
+ * must not run a JSON body parser first. Timestamps older than the tolerance are rejected (replay protection).
+ */
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+export type VerifyResult = { ok: true; event: Stripe.Event } | { ok: false; reason: string };
+
+export function verifyStripeWebhook(
+  stripe: Stripe,
+  rawBody: Buffer,
+  signature: string | undefined,
+  secret: string,
+): VerifyResult {
+  if (!signature) return { ok: false, reason: 'missing Stripe-Signature header' };
+  try {
+    return { ok: true, event: stripe.webhooks.constructEvent(rawBody, signature, secret, SIGNATURE_TOLERANCE_SECONDS) };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : 'signature verification failed' };
+  }
+}
+
+const CUSTOMER_EVENTS = new Set(['customer.created', 'customer.updated', 'customer.deleted']);
+
+/** The Kafka key for an event: the Stripe object id, so one customer's events stay in order. */
+export function stripeEventKey(event: Stripe.Event): string {
+  return (event.data.object as { id?: string }).id ?? event.id;
+}
+
+/**
+ * What a (verified) Stripe event announces. Our own writes carry the idempotency key we set (prefix `ours`),
+ * which Stripe echoes in `event.request.idempotency_key` (https://docs.stripe.com/api/events/object#event_object-request).
+ */
+export function parseStripeEvent(message: unknown, ourKeyPrefix: string): InboundChange[] {
+  const event = message as Partial<Stripe.Event> | null;
+  if (!event || typeof event.id !== 'string' || typeof event.type !== 'string' || !CUSTOMER_EVENTS.has(event.type))
+    return [];
+  const object = event.data?.object as { id?: unknown; object?: unknown } | undefined;
+  if (!object || typeof object.id !== 'string') return [];
+  const key = event.request?.idempotency_key ?? null;
+  return [
+    {
+      eventId: event.id,
+      entityType: 'CUSTOMER',
+      externalId: object.id,
+      isEcho: typeof key === 'string' && key.startsWith(ourKeyPrefix),
+    },
+  ];
+}

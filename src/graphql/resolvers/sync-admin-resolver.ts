@@ -1,0 +1,52 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { assertUuid } from '../../domain/customer-service.js';
+import { ImportJob } from '../../domain/entities/index.js';
+import { AppError, NotFoundError } from '../../errors.js';
+import { retrySync } from '../../sync/retry-sync.js';
+import type { GraphQLContext } from '../context.js';
+import { EntityType, Provider } from '../types/enums.js';
+import { ImportJobType } from '../types/import-job.js';
+import { SyncStatus } from '../types/sync-status.js';
+import { toSyncStatus } from './sync-status-resolver.js';
+
+const toJob = (j: ImportJob): ImportJobType =>
+  Object.assign(new ImportJobType(), { ...j, error: j.error ?? null, finishedAt: j.finishedAt ?? null });
+
+@Resolver()
+export class SyncAdminResolver {
+  @Mutation(() => SyncStatus, {
+    description: "Queues the record's current version for one provider again (after FAILED, or to force a resync).",
+  })
+  async retrySync(
+    @Ctx() { em, services }: GraphQLContext,
+    @Arg('entityType', () => EntityType) entityType: EntityType,
+    @Arg('entityId', () => ID) entityId: string,
+    @Arg('provider', () => Provider) provider: Provider,
+  ): Promise<SyncStatus> {
+    assertUuid(entityId, 'entityId');
+    const status = await retrySync(em, entityType, entityId, provider);
+    services.afterCommit();
+    return toSyncStatus(status);
+  }
+
+  @Mutation(() => ImportJobType, {
+    description:
+      'Starts importing every record of a provider (links by our id or email, creates the rest). Poll importJob.',
+  })
+  async importFromProvider(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('provider', () => Provider) provider: Provider,
+    @Arg('entityType', () => EntityType) entityType: EntityType,
+  ): Promise<ImportJobType> {
+    if (!services.imports) throw new AppError('BAD_USER_INPUT', 'No provider is configured on this server');
+    return toJob(await services.imports.start(provider, entityType));
+  }
+
+  @Query(() => ImportJobType)
+  async importJob(@Ctx() { em }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<ImportJobType> {
+    assertUuid(id);
+    const job = await em.findOne(ImportJob, { id });
+    if (!job) throw new NotFoundError('ImportJob', id);
+    return toJob(job);
+  }
+}

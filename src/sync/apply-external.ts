@@ -1,0 +1,105 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import type { ExternalCustomer } from '../connectors/connector.js';
+import { customerHash } from '../domain/content-hash.js';
+import type { CustomerService } from '../domain/customer-service.js';
+import { Customer, ExternalMapping } from '../domain/entities/index.js';
+import { EntityType, type Provider } from '../domain/enums.js';
+import { ValidationError } from '../errors.js';
+
+export type ApplyOutcome = 'created' | 'linked' | 'updated' | 'deleted' | 'unchanged' | 'skipped';
+
+export interface ApplyResult {
+  outcome: ApplyOutcome;
+  customerId?: string;
+  /** The provider record does not carry our id yet: store it there (after commit). */
+  needsLink?: boolean;
+  reason?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Brings the local catalog in line with a provider's CURRENT record (re-fetched, never the event payload): a
+ * late or duplicated event therefore can never roll data back, whatever order events arrive in, same-second ties
+ * included. The change then flows to the other providers through the normal outbox path, with origin = provider.
+ * Runs inside the caller's transaction.
+ */
+export async function applyExternalCustomer(
+  tx: EntityManager,
+  customers: CustomerService,
+  provider: Provider,
+  externalId: string,
+  current: ExternalCustomer | undefined,
+): Promise<ApplyResult> {
+  const mapping = await tx.findOne(ExternalMapping, { provider, entityType: EntityType.CUSTOMER, externalId });
+
+  if (!current || current.deleted) {
+    if (!mapping) return { outcome: 'unchanged', reason: 'deleted record was never linked' };
+    const local = await tx.findOne(Customer, { id: mapping.entityId });
+    if (!local || local.deletedAt) return { outcome: 'unchanged', customerId: mapping.entityId };
+    const deleted = await customers.delete(tx, local.id, provider);
+    mapping.lastSyncedVersion = deleted.version;
+    mapping.lastSyncedHash = null;
+    return { outcome: 'deleted', customerId: local.id };
+  }
+
+  if (!current.email) return { outcome: 'skipped', reason: 'record has no email address' };
+  const fields = { name: current.name?.trim() || current.email, email: current.email };
+  const hash = customerHash(fields);
+
+  try {
+    if (mapping) {
+      // Exactly what we last wrote or read: our own echo, or a duplicate.
+      if (mapping.lastSyncedHash === hash) return { outcome: 'unchanged', customerId: mapping.entityId };
+      const local = await tx.findOne(Customer, { id: mapping.entityId });
+      // Deleted here: our delete is on its way to the provider; do not resurrect.
+      if (!local || local.deletedAt) return { outcome: 'unchanged', customerId: mapping.entityId };
+      const updated = await customers.update(tx, local.id, fields, provider);
+      mapping.lastSyncedHash = hash;
+      mapping.lastSyncedVersion = updated.version;
+      return { outcome: 'updated', customerId: local.id, needsLink: current.internalId !== local.id };
+    }
+
+    // Not linked yet: by our id stored on their record, else by email, else it is new.
+    let local: Customer | null = null;
+    if (current.internalId && UUID.test(current.internalId)) {
+      local = await tx.findOne(Customer, { id: current.internalId, deletedAt: null });
+    }
+    if (!local) {
+      const byEmail = await tx.find(
+        Customer,
+        { email: fields.email.toLowerCase(), deletedAt: null },
+        { orderBy: { createdAt: 'asc' } },
+      );
+      const linked = new Set(
+        (
+          await tx.find(ExternalMapping, {
+            provider,
+            entityType: EntityType.CUSTOMER,
+            entityId: { $in: byEmail.map((c) => c.id) },
+          })
+        ).map((m) => m.entityId),
+      );
+      local = byEmail.find((c) => !linked.has(c.id)) ?? null;
+    }
+    const outcome: ApplyOutcome = local ? 'linked' : 'created';
+    const customer = local
+      ? await customers.update(tx, local.id, fields, provider)
+      : await customers.create(tx, fields, provider);
+    tx.create(ExternalMapping, {
+      id: randomUUID(),
+      entityType: EntityType.CUSTOMER,
+      entityId: customer.id,
+      provider,
+      externalId,
+      lastSyncedVersion: customer.version,
+      lastSyncedHash: hash,
+    });
+    return { outcome, customerId: customer.id, needsLink: current.internalId !== customer.id };
+  } catch (err) {
+    // Provider data our catalog cannot hold (e.g. an invalid email): skip it and say why, lose nothing here.
+    if (err instanceof ValidationError) return { outcome: 'skipped', reason: err.message };
+    throw err;
+  }
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { Connector } from '../connectors/connector.js';
+import type { CustomerService } from '../domain/customer-service.js';
+import { ImportJob, ImportJobStatus } from '../domain/entities/index.js';
+import { EntityType, type Provider } from '../domain/enums.js';
+import type { Orm } from '../db/orm.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { applyExternalCustomer } from './apply-external.js';
+
+/**
+ * Backfill: pages through every record of a provider and applies each like an inbound change (link by our id
+ * or email, create the rest, update what differs). Progress is saved on the ImportJob every page, so clients
+ * can poll `importJob(id)`. One job per provider and entity type runs at a time.
+ */
+export class ImportRunner {
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly connectors: ReadonlyMap<Provider, Connector>,
+    private readonly customers: CustomerService,
+    private readonly logger: Logger,
+    private readonly afterCommit: () => void = () => undefined,
+  ) {}
+
+  async start(provider: Provider, entityType: EntityType): Promise<ImportJob> {
+    const connector = this.connectors.get(provider);
+    if (!connector)
+      throw new AppError('BAD_USER_INPUT', `${provider} is not configured on this server`, { details: { provider } });
+    if (entityType !== EntityType.CUSTOMER) {
+      throw new AppError('BAD_USER_INPUT', `Importing ${entityType} is not supported yet`, { details: { entityType } });
+    }
+    const em = this.orm.em.fork();
+    const active = await em.findOne(ImportJob, { provider, entityType, status: ImportJobStatus.RUNNING });
+    if (active && this.running.has(active.id)) return active;
+    const job = em.create(ImportJob, { id: randomUUID(), provider, entityType, status: ImportJobStatus.RUNNING });
+    await em.flush();
+    const run = this.run(job.id, connector).finally(() => this.running.delete(job.id));
+    this.running.set(job.id, run);
+    return job;
+  }
+
+  /** Resolves when every job started by this runner has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async run(jobId: string, connector: Connector): Promise<void> {
+    const em = this.orm.em.fork();
+    const job = await em.findOneOrFail(ImportJob, { id: jobId });
+    try {
+      let sincePersist = 0;
+      for await (const record of connector.customers.list()) {
+        const result = await em
+          .fork()
+          .transactional((tx) =>
+            applyExternalCustomer(tx, this.customers, connector.provider, record.externalId, record),
+          );
+        if (result.needsLink && result.customerId) {
+          await connector.customers
+            .linkInternalId(record.externalId, result.customerId, {
+              idempotencyKey: connector.idempotencyKey(`import-${jobId}-${record.externalId}`, 'link'),
+            })
+            .catch((error: unknown) => this.logger.warn('import could not store our id on the record', { error }));
+        }
+        job.processed += 1;
+        const outcome = result.outcome === 'deleted' ? 'updated' : result.outcome;
+        job[outcome] += 1;
+        if (++sincePersist >= 25) {
+          sincePersist = 0;
+          await em.flush();
+          this.afterCommit();
+        }
+      }
+      job.status = ImportJobStatus.COMPLETED;
+    } catch (err) {
+      job.status = ImportJobStatus.FAILED;
+      job.error = err instanceof Error ? err.message : String(err);
+      this.logger.error('import failed', { jobId, error: err });
+    }
+    job.finishedAt = new Date();
+    await em.flush();
+    this.afterCommit();
+  }
+}

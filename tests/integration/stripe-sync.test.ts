@@ -1,0 +1,261 @@
+import type Stripe from 'stripe';
+import { signatureHeader, type StripeEmulator } from '../../emulators/stripe/index.js';
+import { CustomerService } from '../../src/domain/customer-service.js';
+import type { InboundOutcome } from '../../src/workers/inbound-worker.js';
+import { expectEventually, present } from '../support/eventually.js';
+import type { TestApp } from '../support/harness.js';
+import { startAppWithStripe, STRIPE_WEBHOOK_SECRET } from '../support/stripe.js';
+
+interface Status {
+  provider: string;
+  state: string;
+  attempts: number;
+  lastError: string | null;
+  externalId: string | null;
+  targetVersion: number;
+}
+interface CustomerData {
+  id: string;
+  name: string;
+  email: string;
+  version: number;
+  deletedAt: string | null;
+  syncStatus: Status[];
+}
+const FIELDS =
+  'id name email version deletedAt syncStatus { provider state attempts lastError externalId targetVersion }';
+
+describe('two-way customer sync with Stripe', () => {
+  let t: TestApp;
+  let emu: StripeEmulator;
+  let dashboard: Stripe;
+  const outcomes: Array<{ eventId: string; externalId: string; outcome: InboundOutcome }> = [];
+
+  beforeAll(async () => {
+    ({ t, emu, dashboard } = await startAppWithStripe({ SYNC_MAX_ATTEMPTS: '3' }));
+    t.app.inbound[0]!.onOutcome = (change, outcome) =>
+      outcomes.push({ eventId: change.eventId, externalId: change.externalId, outcome });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await emu?.close();
+  });
+
+  const get = async (id: string) =>
+    (
+      await t.gql<{ customer: CustomerData }>(
+        `query($id: ID!) { customer(id: $id, includeDeleted: true) { ${FIELDS} } }`,
+        { id },
+      )
+    ).data!.customer;
+  const stripeStatus = async (id: string) =>
+    present(
+      (await get(id)).syncStatus.find((s) => s.provider === 'STRIPE'),
+      'stripe status',
+    );
+  const create = async (name: string, email: string) => {
+    const res = await t.gql<{ createCustomer: CustomerData }>(
+      `mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { ${FIELDS} } }`,
+      {
+        i: { name, email },
+      },
+    );
+    expect(res.errors).toBeUndefined();
+    return res.data!.createCustomer;
+  };
+  const synced = (id: string, version: number) =>
+    expectEventually(async () => {
+      const s = await stripeStatus(id);
+      expect(s).toMatchObject({ state: 'SYNCED', targetVersion: version });
+      return s;
+    });
+  const localByEmail = async (email: string) =>
+    (
+      await t.gql<{ customers: { edges: Array<{ node: CustomerData }> } }>(
+        `query($s: String) { customers(search: $s, includeDeleted: true) { edges { node { ${FIELDS} } } } }`,
+        { s: email },
+      )
+    ).data!.customers.edges.map((e) => e.node);
+
+  it('local create, update and delete reach Stripe, with our id in metadata and no echo loop', async () => {
+    const c = await create('Local Create', 'local.create@example.com');
+    const s1 = await synced(c.id, 1);
+    const remote = present(
+      emu.customers().find((x) => x.id === s1.externalId),
+      'stripe customer',
+    );
+    expect(remote).toMatchObject({
+      name: 'Local Create',
+      email: 'local.create@example.com',
+      metadata: { internal_id: c.id },
+    });
+    const createKey = emu.requestLog().find((r) => r.method === 'POST' && r.path === '/v1/customers')?.idempotencyKey;
+    expect(createKey).toMatch(/^catalog-sync:[0-9a-f-]{36}:create$/);
+
+    // Stripe's webhook for our own write comes back and is recognized as an echo.
+    await expectEventually(() => outcomes.some((o) => o.externalId === s1.externalId && o.outcome === 'echo'));
+    expect((await get(c.id)).version).toBe(1);
+
+    await t.gql(`mutation($id: ID!) { updateCustomer(id: $id, input: {name: "Local Update"}) { version } }`, {
+      id: c.id,
+    });
+    await synced(c.id, 2);
+    expect(emu.customers().find((x) => x.id === s1.externalId)?.name).toBe('Local Update');
+
+    await t.gql(`mutation($id: ID!) { deleteCustomer(id: $id) { version } }`, { id: c.id });
+    await synced(c.id, 3);
+    expect(emu.customers().find((x) => x.id === s1.externalId)).toBeUndefined();
+    expect((await get(c.id)).version).toBe(3);
+  });
+
+  it('create, update and delete in Stripe reach the local catalog', async () => {
+    const remote = await dashboard.customers.create({ name: 'Dash Board', email: 'dash.board@example.com' });
+    const local = await expectEventually(async () =>
+      present((await localByEmail('dash.board@example.com'))[0], 'imported customer'),
+    );
+    expect(local).toMatchObject({ name: 'Dash Board', version: 1 });
+    expect(local.syncStatus).toEqual([
+      expect.objectContaining({ provider: 'STRIPE', state: 'SYNCED', externalId: remote.id }),
+    ]);
+    // Our id is written back to the Stripe customer, and that write's echo changes nothing.
+    await expectEventually(() => emu.customers().find((x) => x.id === remote.id)?.metadata.internal_id === local.id);
+
+    await dashboard.customers.update(remote.id, { name: 'Dash Renamed' });
+    await expectEventually(async () => expect(await get(local.id)).toMatchObject({ name: 'Dash Renamed', version: 2 }));
+
+    await dashboard.customers.del(remote.id);
+    await expectEventually(async () => expect((await get(local.id)).deletedAt).not.toBeNull());
+    expect((await get(local.id)).version).toBe(3);
+  });
+
+  async function postEvent(event: Record<string, unknown>, signature?: string) {
+    const body = JSON.stringify(event);
+    return fetch(`${t.url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(signature !== '' ? { 'stripe-signature': signature ?? signatureHeader(body, STRIPE_WEBHOOK_SECRET) } : {}),
+      },
+      body,
+    });
+  }
+
+  it('processes a redelivered event once, and never lets a late event roll data back', async () => {
+    const remote = await dashboard.customers.create({ name: 'Order One', email: 'order@example.com' });
+    const local = await expectEventually(async () =>
+      present((await localByEmail('order@example.com'))[0], 'imported customer'),
+    );
+    await dashboard.customers.update(remote.id, { name: 'Order Two' });
+    await expectEventually(async () => expect((await get(local.id)).name).toBe('Order Two'));
+    const delivered = present(
+      emu.deliveredEvents().find((e) => e.type === 'customer.updated' && e.data.object.id === remote.id),
+      'update event',
+    );
+
+    // Duplicate: Stripe delivers the same event again.
+    const res = await postEvent(delivered as unknown as Record<string, unknown>);
+    expect(res.status).toBe(200);
+    await expectEventually(() => outcomes.filter((o) => o.eventId === delivered.id).length === 2);
+    expect(outcomes.filter((o) => o.eventId === delivered.id).map((o) => o.outcome)).toContain('duplicate');
+
+    // Out of order, same second: an older snapshot arrives after the newer one under a new event id.
+    const stale = {
+      ...delivered,
+      id: `evt_stale_${Date.now()}`,
+      data: { object: { ...delivered.data.object, name: 'Order One' } },
+      request: { id: null, idempotency_key: null },
+    };
+    expect((await postEvent(stale)).status).toBe(200);
+    await expectEventually(() => outcomes.some((o) => o.eventId === stale.id));
+    expect(outcomes.find((o) => o.eventId === stale.id)?.outcome).toBe('unchanged');
+    expect(await get(local.id)).toMatchObject({ name: 'Order Two', version: 2 });
+  });
+
+  it('rejects missing, forged and expired signatures with 400 and a reason', async () => {
+    const event = {
+      id: 'evt_forged',
+      object: 'event',
+      type: 'customer.created',
+      data: { object: { id: 'cus_forged', object: 'customer' } },
+    };
+    const missing = await postEvent(event, '');
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toEqual({ error: 'invalid_signature', reason: 'missing Stripe-Signature header' });
+
+    const forged = await postEvent(event, signatureHeader(JSON.stringify(event), 'whsec_wrong'));
+    expect(forged.status).toBe(400);
+    expect(((await forged.json()) as { reason: string }).reason).toMatch(/signature/i);
+
+    const old = Math.floor(Date.now() / 1000) - 3600;
+    const expired = await postEvent(event, signatureHeader(JSON.stringify(event), STRIPE_WEBHOOK_SECRET, old));
+    expect(expired.status).toBe(400);
+    expect(((await expired.json()) as { reason: string }).reason).toMatch(/tolerance/i);
+    expect(outcomes.some((o) => o.eventId === 'evt_forged')).toBe(false);
+  });
+
+  it('rides out a 429 storm with backoff, then dead-letters after the last attempt and retrySync recovers', async () => {
+    emu.injectFaults({ status: 429, count: 2, path: '/v1/customers' });
+    const c = await create('Storm', 'storm@example.com');
+    const s = await synced(c.id, 1);
+    expect(s.attempts).toBe(3);
+    expect(emu.customers().filter((x) => x.email === 'storm@example.com')).toHaveLength(1);
+
+    emu.injectFaults({ status: 500, count: 3, path: '/v1/customers' });
+    const d = await create('Down', 'down@example.com');
+    const failed = await expectEventually(async () => {
+      const st = await stripeStatus(d.id);
+      expect(st.state).toBe('FAILED');
+      expect(st.lastError).toMatch(/gave up/);
+      return st;
+    });
+    expect(failed.attempts).toBe(3);
+
+    const retried = await t.gql<{ retrySync: Status }>(
+      `mutation($id: ID!) { retrySync(entityType: CUSTOMER, entityId: $id, provider: STRIPE) { state attempts lastError } }`,
+      { id: d.id },
+    );
+    expect(retried.data!.retrySync).toEqual({ state: 'PENDING', attempts: 0, lastError: null });
+    await synced(d.id, 1);
+    expect(emu.customers().filter((x) => x.email === 'down@example.com')).toHaveLength(1);
+  });
+
+  it('imports existing Stripe customers: links by email, creates the rest, skips what it cannot hold', async () => {
+    const existing = await create('Already Here', 'already.here@example.com');
+    await synced(existing.id, 1);
+    // A local customer that never reached Stripe (created while Stripe sync was off) and its twin made in Stripe.
+    const offline = await new CustomerService([]).create(t.app.orm.em.fork(), {
+      name: 'Link Me',
+      email: 'link.me@example.com',
+    });
+    emu.setWebhookUrl(undefined);
+    try {
+      const twin = await dashboard.customers.create({ name: 'Link Me', email: 'LINK.ME@example.com' });
+      const a = await dashboard.customers.create({ name: 'Import A', email: 'import.a@example.com' });
+      await dashboard.customers.create({ name: 'No Email' });
+      const b = await dashboard.customers.create({ email: 'import.b@example.com' });
+      const started = await t.gql<{ importFromProvider: { id: string; status: string } }>(
+        `mutation { importFromProvider(provider: STRIPE, entityType: CUSTOMER) { id status } }`,
+      );
+      expect(started.errors).toBeUndefined();
+      const job = await expectEventually(async () => {
+        const r = await t.gql<{ importJob: Record<string, unknown> }>(
+          `query($id: ID!) { importJob(id: $id) { status processed created linked updated unchanged skipped error } }`,
+          { id: started.data!.importFromProvider.id },
+        );
+        expect(r.data!.importJob.status).toBe('COMPLETED');
+        return r.data!.importJob;
+      });
+      expect(job).toMatchObject({ created: 2, linked: 1, skipped: 1, error: null });
+      expect(emu.customers().find((x) => x.id === twin.id)?.metadata.internal_id).toBe(offline.id);
+      expect(await localByEmail('link.me@example.com')).toHaveLength(1);
+      expect(job.processed).toBe(emu.customers().length);
+      expect((await localByEmail('import.a@example.com'))[0]).toMatchObject({ name: 'Import A' });
+      // A Stripe customer without a name gets its email as name.
+      expect((await localByEmail('import.b@example.com'))[0]).toMatchObject({ name: 'import.b@example.com' });
+      expect(emu.customers().find((x) => x.id === a.id)?.metadata.internal_id).toBeDefined();
+      expect(emu.customers().find((x) => x.id === b.id)?.metadata.internal_id).toBeDefined();
+    } finally {
+      emu.setWebhookUrl(`${t.url}/webhooks/stripe`);
+    }
+  });
+});

@@ -1,0 +1,33 @@
+import Stripe from 'stripe';
+import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe/index.js';
+import { startTestApp, type TestApp } from './harness.js';
+
+export const STRIPE_KEY = 'sk_test_emulator';
+export const STRIPE_WEBHOOK_SECRET = 'whsec_emulator';
+
+/** The app wired to a Stripe emulator whose webhooks point back at the app. */
+export async function startAppWithStripe(
+  env: Record<string, string> = {},
+): Promise<{ t: TestApp; emu: StripeEmulator; dashboard: Stripe }> {
+  const emu = await startStripeEmulator({ apiKey: STRIPE_KEY, webhookSecret: STRIPE_WEBHOOK_SECRET });
+  const t = await startTestApp({
+    SYNC_PROVIDERS: 'STRIPE',
+    STRIPE_SECRET_KEY: STRIPE_KEY,
+    STRIPE_WEBHOOK_SECRET,
+    STRIPE_API_BASE: emu.url,
+    STRIPE_RATE_LIMIT_RPS: '200',
+    SYNC_RETRY_BASE_MS: '50',
+    SYNC_RETRY_MAX_MS: '400',
+    ...env,
+  });
+  emu.setWebhookUrl(`${t.url}/webhooks/stripe`);
+  // "A person in the Stripe dashboard": the real client, with no idempotency key of ours.
+  const dashboard = new Stripe(STRIPE_KEY, {
+    host: '127.0.0.1',
+    port: emu.port,
+    protocol: 'http',
+    maxNetworkRetries: 0,
+    telemetry: false,
+  });
+  return { t, emu, dashboard };
+}

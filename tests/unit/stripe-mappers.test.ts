@@ -1,0 +1,121 @@
+import Stripe from 'stripe';
+import { STRIPE_KEY_PREFIX, toProviderError } from '../../src/connectors/stripe/connector.js';
+import { fromStripeCustomer, toStripeCustomerParams } from '../../src/connectors/stripe/mappers.js';
+import { parseStripeEvent } from '../../src/connectors/stripe/webhook.js';
+
+const customer = (over: Partial<Stripe.Customer> = {}) =>
+  ({
+    id: 'cus_1',
+    object: 'customer',
+    name: 'Ada',
+    email: 'ada@example.com',
+    metadata: {},
+    ...over,
+  }) as Stripe.Customer;
+
+describe('Stripe mappers', () => {
+  it('maps our customer to create/update params with our id in metadata', () => {
+    expect(
+      toStripeCustomerParams({ id: 'u1', name: 'Ada', email: 'ada@example.com', version: 3, deleted: false }),
+    ).toEqual({
+      name: 'Ada',
+      email: 'ada@example.com',
+      metadata: { internal_id: 'u1' },
+    });
+  });
+
+  it('maps Stripe customers, deleted ones and missing fields', () => {
+    expect(fromStripeCustomer(customer({ metadata: { internal_id: 'u1' } }))).toEqual({
+      externalId: 'cus_1',
+      name: 'Ada',
+      email: 'ada@example.com',
+      internalId: 'u1',
+      deleted: false,
+    });
+    expect(fromStripeCustomer(customer({ name: null, email: null }))).toMatchObject({
+      name: null,
+      email: null,
+      internalId: null,
+    });
+    expect(fromStripeCustomer({ id: 'cus_2', object: 'customer', deleted: true })).toEqual({
+      externalId: 'cus_2',
+      name: null,
+      email: null,
+      internalId: null,
+      deleted: true,
+    });
+  });
+});
+
+describe('Stripe events', () => {
+  const event = (over: Record<string, unknown> = {}) => ({
+    id: 'evt_1',
+    type: 'customer.updated',
+    data: { object: { id: 'cus_1', object: 'customer' } },
+    request: { id: 'req_1', idempotency_key: null },
+    ...over,
+  });
+
+  it('turns customer events into changes and flags our own writes as echoes', () => {
+    expect(parseStripeEvent(event(), STRIPE_KEY_PREFIX)).toEqual([
+      { eventId: 'evt_1', entityType: 'CUSTOMER', externalId: 'cus_1', isEcho: false },
+    ]);
+    expect(
+      parseStripeEvent(event({ request: { idempotency_key: `${STRIPE_KEY_PREFIX}abc:update` } }), STRIPE_KEY_PREFIX)[0]
+        ?.isEcho,
+    ).toBe(true);
+    // stripe-node adds its own keys to every POST; those are not ours.
+    expect(
+      parseStripeEvent(event({ request: { idempotency_key: 'stripe-node-retry-1' } }), STRIPE_KEY_PREFIX)[0]?.isEcho,
+    ).toBe(false);
+  });
+
+  it('ignores other event types and malformed input', () => {
+    expect(parseStripeEvent(event({ type: 'invoice.paid' }), STRIPE_KEY_PREFIX)).toEqual([]);
+    expect(parseStripeEvent({ id: 'evt_x' }, STRIPE_KEY_PREFIX)).toEqual([]);
+    expect(parseStripeEvent(null, STRIPE_KEY_PREFIX)).toEqual([]);
+  });
+});
+
+describe('Stripe errors', () => {
+  it('classifies rate limits, server errors and connection failures as retryable, the rest not', () => {
+    const rate = toProviderError(
+      new Stripe.errors.StripeRateLimitError({
+        message: 'slow down',
+        type: 'rate_limit_error',
+        statusCode: 429,
+        headers: { 'retry-after': '2' },
+      } as never),
+      'create',
+    );
+    expect(rate).toMatchObject({ retryable: true, status: 429, retryAfterMs: 2000, code: 'PROVIDER_UNAVAILABLE' });
+    expect(rate.message).toBe('Stripe create failed: slow down');
+    expect(
+      toProviderError(
+        new Stripe.errors.StripeAPIError({ message: 'x', type: 'api_error', statusCode: 500 } as never),
+        'u',
+      ).retryable,
+    ).toBe(true);
+    expect(
+      toProviderError(
+        new Stripe.errors.StripeConnectionError({ message: 'x', type: 'api_connection_error' } as never),
+        'u',
+      ).retryable,
+    ).toBe(true);
+    const invalid = toProviderError(
+      new Stripe.errors.StripeInvalidRequestError({
+        message: 'bad',
+        type: 'invalid_request_error',
+        statusCode: 400,
+        code: 'email_invalid',
+      } as never),
+      'u',
+    );
+    expect(invalid).toMatchObject({
+      retryable: false,
+      status: 400,
+      providerCode: 'email_invalid',
+      code: 'PROVIDER_ERROR',
+    });
+  });
+});
