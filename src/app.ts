@@ -67,7 +67,7 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
         maxDelayMs: config.SYNC_RETRY_MAX_MS,
       };
       for (const connector of connectors.byProvider.values()) {
-        const out = new OutboundWorker(orm, kafka, connector, policy, logger);
+        const out = new OutboundWorker(orm, kafka, connector, policy, logger, connector.maxBatchSize);
         await out.start();
         stops.push(stopping(`outbound-${connector.provider}`, () => out.stop()));
         outbound.push(out);

@@ -1,5 +1,6 @@
 import type { CustomerSnapshot } from '../domain/customer-service.js';
 import type { Provider } from '../domain/enums.js';
+import type { ProviderError } from './provider-error.js';
 
 /** A customer as a provider holds it, mapped to our field names by the connector's pure mappers. */
 export interface ExternalCustomer {
@@ -16,12 +17,25 @@ export interface WriteOptions {
   idempotencyKey: string;
 }
 
+/** One outbound change: create-or-update (externalId unknown = create), or delete. */
+export interface CustomerWrite {
+  op: 'upsert' | 'delete';
+  customer: CustomerSnapshot;
+  /** The provider's id when the record is already linked. */
+  externalId: string | undefined;
+  /** Derived from the event id: a retried write is applied once. */
+  idempotencyKey: string;
+}
+
+export type WriteResult = { ok: true; externalId: string | null } | { ok: false; error: ProviderError };
+
 /** Outbound writes, reads for inbound/backfill, for one entity type at one provider. */
 export interface CustomerPort {
-  create(customer: CustomerSnapshot, opts: WriteOptions): Promise<ExternalCustomer>;
-  update(externalId: string, customer: CustomerSnapshot, opts: WriteOptions): Promise<ExternalCustomer>;
-  /** Deleting what is already gone succeeds. */
-  delete(externalId: string, opts: WriteOptions): Promise<void>;
+  /**
+   * Applies the writes (in batches where the provider supports it) and returns one result per write, in order.
+   * A failure of one record is its result; deleting what is already gone succeeds.
+   */
+  write(writes: CustomerWrite[]): Promise<WriteResult[]>;
   /** The provider's current record; `deleted: true` (or undefined when unknown) if it no longer exists. */
   fetch(externalId: string): Promise<ExternalCustomer | undefined>;
   /** Stores our id on the provider record, so later events and imports link without guessing. */
@@ -43,6 +57,8 @@ export interface InboundChange {
 /** Everything catalog-sync needs from one provider. */
 export interface Connector {
   readonly provider: Provider;
+  /** How many writes one `write()` call should carry (the provider's batch API limit, or a latency bound). */
+  readonly maxBatchSize: number;
   readonly customers: CustomerPort;
   /** Turns one message from `inbound.<provider>` into the changes it announces (none if irrelevant). */
   parseInbound(message: unknown): InboundChange[];

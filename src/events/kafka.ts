@@ -2,7 +2,16 @@
  * The Kafka transport: the only module that imports kafkajs (lint enforces it). The rest of the code publishes
  * and consumes through these small interfaces, so tests and callers never depend on client details.
  */
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer, type Admin } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type ConsumerRunConfig,
+  type KafkaMessage,
+  type Producer,
+} from 'kafkajs';
 import type { Logger } from '../logger.js';
 
 export interface OutgoingMessage {
@@ -39,6 +48,17 @@ export interface SubscribeOptions {
   handle(message: IncomingMessage): Promise<void>;
 }
 
+export interface SubscribeBatchOptions {
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  /**
+   * Called with the messages fetched together from one partition, in order. If it throws, the whole batch is
+   * delivered again; when it resolves, all of it is committed.
+   */
+  handleBatch(messages: IncomingMessage[]): Promise<void>;
+}
+
 export interface Subscription {
   stop(): Promise<void>;
 }
@@ -47,9 +67,21 @@ export interface KafkaTransport {
   ensureTopics(topics: readonly string[], partitions: number): Promise<void>;
   publish(messages: OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  subscribeBatch(options: SubscribeBatchOptions): Promise<Subscription>;
   /** Cheap liveness probe of the cluster for /readyz. */
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
+}
+
+function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString(),
+    value: message.value,
+    headers: headersOf(message.headers as Record<string, unknown> | undefined),
+  };
 }
 
 function headersOf(raw: Record<string, unknown> | undefined): Record<string, string> {
@@ -105,6 +137,41 @@ export function createKafkaTransport(opts: { brokers: string[]; clientId: string
     return producerReady;
   }
 
+  async function startConsumer(
+    groupId: string,
+    topics: string[],
+    fromBeginning: boolean,
+    run: ConsumerRunConfig,
+  ): Promise<Subscription> {
+    const consumer = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+    });
+    consumers.add(consumer);
+    // Resolve only once the group has assigned partitions, so callers know messages published from now on
+    // (or from the beginning) will be seen.
+    const joined = new Promise<void>((resolve) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning });
+    const started = Date.now();
+    await consumer.run(run);
+    await joined;
+    log.debug('consumer joined group', { groupId, ms: Date.now() - started });
+    return {
+      async stop() {
+        consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
   return {
     async ensureTopics(topics, partitions) {
       const a = await getAdmin();
@@ -141,36 +208,11 @@ export function createKafkaTransport(opts: { brokers: string[]; clientId: string
     },
 
     async subscribe({ groupId, topics, fromBeginning = false, handle }) {
-      const consumer = kafka.consumer({
-        groupId,
-        allowAutoTopicCreation: false,
-        sessionTimeout: 10_000,
-        heartbeatInterval: 1000,
-      });
-      consumers.add(consumer);
-      // Resolve only once the group has assigned partitions, so callers know messages published from now on
-      // (or from the beginning) will be seen.
-      const joined = new Promise<void>((resolve) => {
-        const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-          off();
-          resolve();
-        });
-      });
-      await consumer.connect();
-      await consumer.subscribe({ topics, fromBeginning });
-      const started = Date.now();
-      await consumer.run({
+      return startConsumer(groupId, topics, fromBeginning, {
         autoCommit: true,
         eachMessage: async ({ topic, partition, message, pause }) => {
           try {
-            await handle({
-              topic,
-              partition,
-              offset: message.offset,
-              key: message.key?.toString(),
-              value: message.value,
-              headers: headersOf(message.headers as Record<string, unknown> | undefined),
-            });
+            await handle(toIncoming(topic, partition, message));
           } catch (err) {
             if (err instanceof DelayDelivery) {
               const resume = pause();
@@ -187,14 +229,25 @@ export function createKafkaTransport(opts: { brokers: string[]; clientId: string
           }
         },
       });
-      await joined;
-      log.debug('consumer joined group', { groupId, ms: Date.now() - started });
-      return {
-        async stop() {
-          consumers.delete(consumer);
-          await consumer.disconnect();
+    },
+
+    async subscribeBatch({ groupId, topics, fromBeginning = false, handleBatch }) {
+      return startConsumer(groupId, topics, fromBeginning, {
+        eachBatchAutoResolve: true,
+        eachBatch: async ({ batch, heartbeat }) => {
+          try {
+            await handleBatch(batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m)));
+          } catch (err) {
+            log.warn('batch handler failed; the batch will be redelivered', {
+              groupId,
+              topic: batch.topic,
+              error: err,
+            });
+            throw err;
+          }
+          await heartbeat();
         },
-      };
+      });
     },
 
     async ping(timeoutMs = 2000) {

@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import type { Connector } from '../connectors/connector.js';
+import type { Connector, WriteResult } from '../connectors/connector.js';
+import { ProviderError } from '../connectors/provider-error.js';
 import { customerHash } from '../domain/content-hash.js';
 import type { CustomerSnapshot } from '../domain/customer-service.js';
 import { Customer, ExternalMapping, SyncState } from '../domain/entities/index.js';
-import { EntityType, SyncStateValue } from '../domain/enums.js';
+import { EntityType, SyncStateValue, type Provider } from '../domain/enums.js';
 import { announce } from '../domain/sync-status.js';
 import type { Orm } from '../db/orm.js';
 import { parseEnvelope, type EventEnvelope } from '../events/envelope.js';
@@ -20,6 +21,18 @@ import { parseRetryMessage, type RetryMessage } from './retry-message.js';
  * moves to the provider's retry topic (delivered after its backoff) and, after the last attempt, to the
  * dead-letter topic, with the sync state saying why.
  */
+interface Item {
+  envelope: EventEnvelope;
+  attempt: number;
+}
+
+function toUnknownProviderError(provider: Provider, err: unknown): ProviderError {
+  return new ProviderError(provider, err instanceof Error ? err.message : String(err), {
+    retryable: false,
+    cause: err,
+  });
+}
+
 export class OutboundWorker {
   private subs: Subscription[] = [];
   private readonly log: Logger;
@@ -30,6 +43,7 @@ export class OutboundWorker {
     private readonly connector: Connector,
     private readonly policy: RetryPolicy,
     logger: Logger,
+    private readonly batchSize = 1,
   ) {
     this.log = logger.child({ component: 'outbound-worker', provider: connector.provider });
   }
@@ -38,14 +52,20 @@ export class OutboundWorker {
     const name = this.connector.provider.toLowerCase();
     const topics = providerTopics(this.connector.provider);
     this.subs.push(
-      await this.kafka.subscribe({
+      await this.kafka.subscribeBatch({
         groupId: `catalog-sync-outbound-${name}`,
         topics: [Topics.customer],
         fromBeginning: true,
-        handle: async (m) => {
-          const envelope = parseEnvelope(m.value);
-          if (!envelope) return this.log.warn('skipping malformed event', { topic: m.topic, offset: m.offset });
-          await this.process(envelope, 1);
+        handleBatch: async (messages) => {
+          const items: Item[] = [];
+          for (const m of messages) {
+            const envelope = parseEnvelope(m.value);
+            if (envelope) items.push({ envelope, attempt: 1 });
+            else this.log.warn('skipping malformed event', { topic: m.topic, offset: m.offset });
+          }
+          // Chunks the size of the provider's largest batch call (e.g. 200 for Salesforce sObject Collections).
+          for (let i = 0; i < items.length; i += this.batchSize)
+            await this.processMany(items.slice(i, i + this.batchSize));
         },
       }),
       await this.kafka.subscribe({
@@ -58,7 +78,7 @@ export class OutboundWorker {
           const wait = retry.notBefore - Date.now();
           // Pause this partition until the message is due instead of sleeping in the handler.
           if (wait > 0) throw new DelayDelivery(wait);
-          await this.process(retry.envelope, retry.attempt + 1);
+          await this.processMany([{ envelope: retry.envelope, attempt: retry.attempt + 1 }]);
         },
       }),
     );
@@ -71,69 +91,85 @@ export class OutboundWorker {
 
   /** Handles one customer event for this provider; `attempt` counts from 1. */
   async process(envelope: EventEnvelope, attempt: number): Promise<void> {
-    if (envelope.entityType !== EntityType.CUSTOMER) return;
-    // A change that came from this provider is already there (its inbound path set the state to SYNCED).
-    if (envelope.origin === this.connector.provider) return;
-    const snap = envelope.payload as unknown as CustomerSnapshot;
-    const provider = this.connector.provider;
-    const em = this.orm.em.fork();
-
-    const started = await em.transactional(async (tx) => {
-      const customer = await tx.findOne(Customer, { id: snap.id });
-      const state = await tx.findOne(SyncState, { entityType: EntityType.CUSTOMER, entityId: snap.id, provider });
-      // Superseded: a newer version exists and its own event follows on the same partition.
-      if (!customer || !state || customer.version > snap.version || state.targetVersion > snap.version)
-        return undefined;
-      if (state.state === SyncStateValue.SYNCED && state.targetVersion <= snap.version && attempt === 1) {
-        // Already written (redelivery after a crash between the write and the commit of the offset).
-        const mapping = await tx.findOne(ExternalMapping, {
-          entityType: EntityType.CUSTOMER,
-          entityId: snap.id,
-          provider,
-        });
-        if (mapping && (mapping.lastSyncedVersion ?? 0) >= snap.version) return undefined;
-      }
-      state.state = SyncStateValue.SYNCING;
-      state.attempts = attempt;
-      const mapping = await tx.findOne(ExternalMapping, {
-        entityType: EntityType.CUSTOMER,
-        entityId: snap.id,
-        provider,
-      });
-      announce(tx, state, mapping?.externalId ?? null);
-      return { externalId: mapping?.externalId };
-    });
-    if (!started) return;
-
-    try {
-      const externalId = await this.write(envelope, snap, started.externalId);
-      await this.succeeded(em, snap, externalId);
-    } catch (err) {
-      await this.failed(em, envelope, snap, attempt, err);
-    }
+    await this.processMany([{ envelope, attempt }]);
   }
 
-  private async write(
-    envelope: EventEnvelope,
-    snap: CustomerSnapshot,
-    externalId: string | undefined,
-  ): Promise<string | null> {
-    const customers = this.connector.customers;
-    if (snap.deleted) {
-      if (externalId)
-        await customers.delete(externalId, { idempotencyKey: this.connector.idempotencyKey(envelope.id, 'delete') });
-      return externalId ?? null;
+  /**
+   * Writes a batch of events: drops what is not for this provider or superseded by a newer version (its own
+   * event follows on the same partition), marks the rest SYNCING, writes them in one provider call where
+   * possible, then records each result.
+   */
+  async processMany(items: Item[]): Promise<void> {
+    const provider = this.connector.provider;
+    // Within a batch only the newest version of each customer matters.
+    const latest = new Map<string, Item>();
+    for (const item of items) {
+      const { envelope } = item;
+      // A change that came from this provider is already there (its inbound path set the state to SYNCED).
+      if (envelope.entityType !== EntityType.CUSTOMER || envelope.origin === provider) continue;
+      const snap = envelope.payload as unknown as CustomerSnapshot;
+      const seen = latest.get(snap.id);
+      if (!seen || (seen.envelope.payload as unknown as CustomerSnapshot).version <= snap.version)
+        latest.set(snap.id, item);
     }
-    if (externalId) {
-      await customers.update(externalId, snap, {
-        idempotencyKey: this.connector.idempotencyKey(envelope.id, 'update'),
-      });
-      return externalId;
-    }
-    const created = await customers.create(snap, {
-      idempotencyKey: this.connector.idempotencyKey(envelope.id, 'create'),
+    if (latest.size === 0) return;
+
+    const em = this.orm.em.fork();
+    const work = await em.transactional(async (tx) => {
+      const ids = [...latest.keys()];
+      const [customers, states, mappings] = await Promise.all([
+        tx.find(Customer, { id: { $in: ids } }),
+        tx.find(SyncState, { entityType: EntityType.CUSTOMER, entityId: { $in: ids }, provider }),
+        tx.find(ExternalMapping, { entityType: EntityType.CUSTOMER, entityId: { $in: ids }, provider }),
+      ]);
+      const out: Array<Item & { snap: CustomerSnapshot; externalId: string | undefined }> = [];
+      for (const [id, item] of latest) {
+        const snap = item.envelope.payload as unknown as CustomerSnapshot;
+        const customer = customers.find((c) => c.id === id);
+        const state = states.find((s) => s.entityId === id);
+        const mapping = mappings.find((m) => m.entityId === id);
+        if (!customer || !state || customer.version > snap.version || state.targetVersion > snap.version) continue;
+        // Already written (a redelivery after the write committed but before the offset did).
+        if (
+          item.attempt === 1 &&
+          state.state === SyncStateValue.SYNCED &&
+          (mapping?.lastSyncedVersion ?? 0) >= snap.version
+        )
+          continue;
+        state.state = SyncStateValue.SYNCING;
+        state.attempts = item.attempt;
+        announce(tx, state, mapping?.externalId ?? null);
+        out.push({ ...item, snap, externalId: mapping?.externalId });
+      }
+      return out;
     });
-    return created.externalId;
+    if (work.length === 0) return;
+
+    let results: WriteResult[];
+    try {
+      results = await this.connector.customers.write(
+        work.map((w) => ({
+          op: w.snap.deleted ? ('delete' as const) : ('upsert' as const),
+          customer: w.snap,
+          externalId: w.externalId,
+          idempotencyKey: this.connector.idempotencyKey(
+            w.envelope.id,
+            w.snap.deleted ? 'delete' : w.externalId ? 'update' : 'create',
+          ),
+        })),
+      );
+    } catch (err) {
+      const error = err instanceof ProviderError ? err : toUnknownProviderError(provider, err);
+      results = work.map(() => ({ ok: false as const, error }));
+    }
+    for (const [i, w] of work.entries()) {
+      const result = results[i] ?? {
+        ok: false as const,
+        error: toUnknownProviderError(provider, new Error('no result for write')),
+      };
+      if (result.ok) await this.succeeded(em, w.snap, result.externalId ?? w.externalId ?? null);
+      else await this.failed(em, w.envelope, w.snap, w.attempt, result.error);
+    }
   }
 
   private async succeeded(em: EntityManager, snap: CustomerSnapshot, externalId: string | null): Promise<void> {

@@ -1,8 +1,14 @@
 import Stripe from 'stripe';
-import type { CustomerSnapshot } from '../../domain/customer-service.js';
 import { Provider } from '../../domain/enums.js';
 import type { RateLimiter } from '../../sync/rate-limiter.js';
-import type { Connector, CustomerPort, ExternalCustomer, WriteOptions } from '../connector.js';
+import type {
+  Connector,
+  CustomerPort,
+  CustomerWrite,
+  ExternalCustomer,
+  WriteOptions,
+  WriteResult,
+} from '../connector.js';
 import { isNetworkError, isRetryableStatus, ProviderError } from '../provider-error.js';
 import { fromStripeCustomer, INTERNAL_ID_KEY, toStripeCustomerParams } from './mappers.js';
 import { parseStripeEvent } from './webhook.js';
@@ -38,6 +44,8 @@ const isMissing = (err: unknown) => err instanceof Stripe.errors.StripeError && 
 
 export class StripeConnector implements Connector {
   readonly provider = Provider.STRIPE;
+  // Stripe has no batch endpoint for customers; small chunks keep one slow batch from holding a partition long.
+  readonly maxBatchSize = 20;
   readonly customers: CustomerPort;
 
   constructor(
@@ -67,30 +75,21 @@ export class StripeConnector implements Connector {
   private customerPort(): CustomerPort {
     const stripe = this.stripe;
     return {
-      create: (c: CustomerSnapshot, opts: WriteOptions) =>
-        this.call('customer create', async () =>
-          fromStripeCustomer(
-            await stripe.customers.create(toStripeCustomerParams(c), { idempotencyKey: opts.idempotencyKey }),
-          ),
-        ),
-
-      update: (externalId: string, c: CustomerSnapshot, opts: WriteOptions) =>
-        this.call('customer update', async () =>
-          fromStripeCustomer(
-            await stripe.customers.update(externalId, toStripeCustomerParams(c), {
-              idempotencyKey: opts.idempotencyKey,
-            }),
-          ),
-        ),
-
-      delete: (externalId: string) =>
-        this.call('customer delete', async () => {
+      // Stripe has no batch write API for customers: one call per write, each with its own idempotency key.
+      write: async (writes: CustomerWrite[]): Promise<WriteResult[]> => {
+        const results: WriteResult[] = [];
+        for (const w of writes) {
           try {
-            await stripe.customers.del(externalId);
+            results.push({ ok: true, externalId: await this.writeOne(w) });
           } catch (err) {
-            if (!isMissing(err)) throw err; // already gone: the delete has happened
+            results.push({
+              ok: false,
+              error: err instanceof ProviderError ? err : toProviderError(err, 'customer write'),
+            });
           }
-        }),
+        }
+        return results;
+      },
 
       fetch: (externalId: string): Promise<ExternalCustomer | undefined> =>
         this.call('customer retrieve', async () => {
@@ -113,6 +112,29 @@ export class StripeConnector implements Connector {
 
       list: () => this.listCustomers(),
     };
+  }
+
+  private async writeOne(w: CustomerWrite): Promise<string | null> {
+    const stripe = this.stripe;
+    const options = { idempotencyKey: w.idempotencyKey };
+    if (w.op === 'delete') {
+      if (!w.externalId) return null;
+      const id = w.externalId;
+      await this.call('customer delete', async () => {
+        try {
+          await stripe.customers.del(id);
+        } catch (err) {
+          if (!isMissing(err)) throw err; // already gone: the delete has happened
+        }
+      });
+      return id;
+    }
+    const params = toStripeCustomerParams(w.customer);
+    if (w.externalId) {
+      const id = w.externalId;
+      return this.call('customer update', async () => (await stripe.customers.update(id, params, options)).id);
+    }
+    return this.call('customer create', async () => (await stripe.customers.create(params, options)).id);
   }
 
   /** Pages through all customers with cursor pagination (https://docs.stripe.com/api/pagination). */
