@@ -11,7 +11,9 @@ import { startHttpServer, type HttpServer } from './http/app.js';
 import type { Logger } from './logger.js';
 import { startSyncStatusFeed } from './workers/sync-status-feed.js';
 import { createConnectors } from './connectors/registry.js';
+import { salesforceWebhookRoute } from './http/webhooks/salesforce.js';
 import { stripeWebhookRoute } from './http/webhooks/stripe.js';
+import { SalesforcePoller } from './workers/salesforce-poller.js';
 import { ImportRunner } from './sync/import-runner.js';
 import { InboundWorker } from './workers/inbound-worker.js';
 import { OutboundWorker } from './workers/outbound-worker.js';
@@ -76,6 +78,19 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
         stops.push(stopping(`inbound-${connector.provider}`, () => inb.stop()));
         inbound.push(inb);
       }
+      const sf = connectors.salesforce;
+      if (sf && config.SALESFORCE_POLL_INTERVAL_MS > 0) {
+        const poller = new SalesforcePoller(
+          orm,
+          kafka,
+          sf.conn,
+          sf.ready,
+          config.SALESFORCE_POLL_INTERVAL_MS,
+          logger.child({ component: 'salesforce-poller' }),
+        );
+        poller.start();
+        stops.push(stopping('salesforce-poller', () => poller.stop()));
+      }
     }
 
     let http: HttpServer | undefined;
@@ -104,6 +119,9 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
       const stripe = connectors.stripe;
       if (stripe && !stripe.webhookSecret)
         logger.warn('STRIPE_WEBHOOK_SECRET is not set: /webhooks/stripe is disabled');
+      const salesforce = connectors.salesforce;
+      if (salesforce && !salesforce.orgId)
+        logger.warn('SALESFORCE_ORG_ID is not set: /webhooks/salesforce is disabled');
       http = await startHttpServer({
         host: config.HOST,
         port: config.PORT,
@@ -116,6 +134,7 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
           if (stripe?.webhookSecret) {
             app.use(stripeWebhookRoute({ stripe: stripe.client, secret: stripe.webhookSecret, kafka, logger }));
           }
+          if (salesforce?.orgId) app.use(salesforceWebhookRoute({ orgId: salesforce.orgId, kafka, logger }));
         },
       });
       stops.push(stopping('http', () => http!.close()));

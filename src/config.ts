@@ -44,6 +44,25 @@ const schema = z.object({
   STRIPE_API_BASE: z.url().optional(),
   // Stripe allows 25 requests/s in test mode and 100/s in live mode (https://docs.stripe.com/rate-limits).
   STRIPE_RATE_LIMIT_RPS: z.coerce.number().positive().max(10_000).optional(),
+  SALESFORCE_LOGIN_URL: z.url().default('https://login.salesforce.com'),
+  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+  SALESFORCE_API_VERSION: z
+    .string()
+    .regex(/^\d{2}\.0$/, 'must look like 62.0')
+    .default('62.0'),
+  SALESFORCE_ORG_ID: z
+    .string()
+    .regex(/^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'must be a 15 or 18 character Salesforce org id (00D...)')
+    .optional(),
+  SALESFORCE_EXTERNAL_ID_FIELD: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]*__c$/, 'must be a custom field API name (..__c)')
+    .default('Catalog_Sync_Id__c'),
+  SALESFORCE_CLIENT_NAME: z.string().default('catalog-sync'),
+  // 0 turns the getUpdated/getDeleted poll off (outbound messages only).
+  SALESFORCE_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  SALESFORCE_RATE_LIMIT_RPS: z.coerce.number().positive().max(10_000).default(20),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -59,7 +78,17 @@ export class ConfigError extends AppError {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const parsed = schema
+    .superRefine((c, ctx) => {
+      if (Boolean(c.SALESFORCE_CLIENT_ID) !== Boolean(c.SALESFORCE_CLIENT_SECRET)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SALESFORCE_CLIENT_SECRET'],
+          message: 'set both SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET, or neither',
+        });
+      }
+    })
+    .safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((i) => {

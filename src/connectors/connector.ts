@@ -52,6 +52,11 @@ export interface InboundChange {
   externalId: string;
   /** True when the change is our own write coming back (idempotency key / client marker we set). */
   isEcho: boolean;
+  /**
+   * The record as the event carried it, when it did. Only used to recognize echoes without an API call (same
+   * content as we last synced); what gets applied is always the re-fetched current record.
+   */
+  announced?: ExternalCustomer;
 }
 
 /** Everything catalog-sync needs from one provider. */

@@ -1,7 +1,9 @@
 import type { Connector, InboundChange } from '../connectors/connector.js';
 import { ProviderError } from '../connectors/provider-error.js';
 import type { CustomerService } from '../domain/customer-service.js';
-import { InboxEvent } from '../domain/entities/index.js';
+import { customerHash } from '../domain/content-hash.js';
+import { ExternalMapping, InboxEvent } from '../domain/entities/index.js';
+import { EntityType } from '../domain/enums.js';
 import type { Orm } from '../db/orm.js';
 import { DelayDelivery, type KafkaTransport, type Subscription } from '../events/kafka.js';
 import { providerTopics } from '../events/topics.js';
@@ -70,7 +72,7 @@ export class InboundWorker {
     let result: ApplyResult | undefined;
     if (await seen()) {
       outcome = 'duplicate';
-    } else if (change.isEcho) {
+    } else if (change.isEcho || (await this.announcesWhatWeSynced(change))) {
       await this.remember(change);
       outcome = 'echo';
     } else {
@@ -97,6 +99,21 @@ export class InboundWorker {
       this.log.warn('inbound change skipped', { externalId: change.externalId, reason: result.reason });
     this.onOutcome?.(change, outcome);
     return outcome;
+  }
+
+  /** The event carries exactly the content we last wrote or read: nothing to do, and no API call to learn it. */
+  private async announcesWhatWeSynced(change: InboundChange): Promise<boolean> {
+    const a = change.announced;
+    if (!a || a.deleted || !a.email) return false;
+    const mapping = await this.orm.em.fork().findOne(ExternalMapping, {
+      provider: this.connector.provider,
+      entityType: EntityType.CUSTOMER,
+      externalId: change.externalId,
+    });
+    return (
+      !!mapping?.lastSyncedHash &&
+      mapping.lastSyncedHash === customerHash({ name: a.name?.trim() || a.email, email: a.email })
+    );
   }
 
   private async remember(change: InboundChange) {

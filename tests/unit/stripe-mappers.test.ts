@@ -57,9 +57,20 @@ describe('Stripe events', () => {
   });
 
   it('turns customer events into changes and flags our own writes as echoes', () => {
-    expect(parseStripeEvent(event(), STRIPE_KEY_PREFIX)).toEqual([
+    expect(parseStripeEvent(event(), STRIPE_KEY_PREFIX)).toMatchObject([
       { eventId: 'evt_1', entityType: 'CUSTOMER', externalId: 'cus_1', isEcho: false },
     ]);
+    const withData = event({
+      data: { object: { id: 'cus_1', object: 'customer', name: 'Ada', email: 'a@b.co', metadata: {} } },
+    });
+    expect(parseStripeEvent(withData, STRIPE_KEY_PREFIX)[0]?.announced).toEqual({
+      externalId: 'cus_1',
+      name: 'Ada',
+      email: 'a@b.co',
+      internalId: null,
+      deleted: false,
+    });
+    expect(parseStripeEvent(event({ type: 'customer.deleted' }), STRIPE_KEY_PREFIX)[0]?.announced).toBeUndefined();
     expect(
       parseStripeEvent(event({ request: { idempotency_key: `${STRIPE_KEY_PREFIX}abc:update` } }), STRIPE_KEY_PREFIX)[0]
         ?.isEcho,

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { InboundChange } from '../connector.js';
+import { fromStripeCustomer } from './mappers.js';
 
 /**
  * Stripe webhook handling. Signatures are checked by stripe-node's constructEvent over the raw request bytes
@@ -42,12 +43,13 @@ export function parseStripeEvent(message: unknown, ourKeyPrefix: string): Inboun
   const object = event.data?.object as { id?: unknown; object?: unknown } | undefined;
   if (!object || typeof object.id !== 'string') return [];
   const key = event.request?.idempotency_key ?? null;
-  return [
-    {
-      eventId: event.id,
-      entityType: 'CUSTOMER',
-      externalId: object.id,
-      isEcho: typeof key === 'string' && key.startsWith(ourKeyPrefix),
-    },
-  ];
+  const change: InboundChange = {
+    eventId: event.id,
+    entityType: 'CUSTOMER',
+    externalId: object.id,
+    isEcho: typeof key === 'string' && key.startsWith(ourKeyPrefix),
+  };
+  if (event.type !== 'customer.deleted' && object.object === 'customer')
+    change.announced = fromStripeCustomer(object as Stripe.Customer);
+  return [change];
 }

@@ -4,6 +4,7 @@ import { ImportJobSchema } from './import-job.js';
 import { InboxEventSchema } from './inbox-event.js';
 import { InvoiceSchema } from './invoice.js';
 import { OutboxEventSchema } from './outbox-event.js';
+import { PollCursorSchema } from './poll-cursor.js';
 import { SyncStateSchema } from './sync-state.js';
 
 export { Customer } from './customer.js';
@@ -12,6 +13,7 @@ export { ImportJob, ImportJobStatus } from './import-job.js';
 export { InboxEvent } from './inbox-event.js';
 export { Invoice } from './invoice.js';
 export { OutboxEvent } from './outbox-event.js';
+export { PollCursor } from './poll-cursor.js';
 export { SyncState } from './sync-state.js';
 
 export const entities = [
@@ -22,4 +24,5 @@ export const entities = [
   OutboxEventSchema,
   InboxEventSchema,
   ImportJobSchema,
+  PollCursorSchema,
 ];
