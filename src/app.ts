@@ -8,6 +8,7 @@ import type { Services } from './graphql/context.js';
 import { createSyncStatusPubSub } from './graphql/pubsub.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { startHttpServer, type HttpServer } from './http/app.js';
+import { ApiAuth } from './http/auth.js';
 import type { Logger } from './logger.js';
 import { startSyncStatusFeed } from './workers/sync-status-feed.js';
 import { createConnectors } from './connectors/registry.js';
@@ -38,7 +39,12 @@ export interface RunningApp {
  */
 export async function startApp(config: Config, role: Role, logger: Logger): Promise<RunningApp> {
   const orm = await createOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
-  const kafka = createKafkaTransport({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
+  const kafka = createKafkaTransport({
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID,
+    logger,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+  });
   const stops: Array<() => Promise<void>> = [];
   const stopping = (name: string, fn: () => Promise<void>) => async () => {
     logger.debug('stopping', { component: name });
@@ -122,7 +128,11 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
       const salesforce = connectors.salesforce;
       if (salesforce && !salesforce.orgId)
         logger.warn('SALESFORCE_ORG_ID is not set: /webhooks/salesforce is disabled');
+      const auth = new ApiAuth(config.API_TOKENS);
+      if (!auth.enabled)
+        logger.warn('API_TOKENS is not set: the GraphQL API accepts anyone (fine for local development only)');
       http = await startHttpServer({
+        auth,
         host: config.HOST,
         port: config.PORT,
         orm,

@@ -17,6 +17,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  // Bearer tokens accepted by the GraphQL API (comma-separated). Required in production.
+  API_TOKENS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? csv(v) : [])),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   KAFKA_BROKERS: z
@@ -26,6 +31,7 @@ const schema = z.object({
     .refine((l) => l.length > 0 && l.every((b) => /^[^\s:]+:\d+$/.test(b)), 'must be host:port[,host:port]'),
   KAFKA_CLIENT_ID: z.string().default('catalog-sync'),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(256).default(3),
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   SYNC_PROVIDERS: z
     .string()
     .default('STRIPE,SALESFORCE')
@@ -42,6 +48,7 @@ const schema = z.object({
     .optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must be a webhook signing secret (whsec_...)').optional(),
   STRIPE_API_BASE: z.url().optional(),
+  STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // Stripe allows 25 requests/s in test mode and 100/s in live mode (https://docs.stripe.com/rate-limits).
   STRIPE_RATE_LIMIT_RPS: z.coerce.number().positive().max(10_000).optional(),
   SALESFORCE_LOGIN_URL: z.url().default('https://login.salesforce.com'),
@@ -80,6 +87,13 @@ export class ConfigError extends AppError {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema
     .superRefine((c, ctx) => {
+      if (c.NODE_ENV === 'production' && c.API_TOKENS.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['API_TOKENS'],
+          message: 'is required when NODE_ENV=production (the API would be open)',
+        });
+      }
       if (Boolean(c.SALESFORCE_CLIENT_ID) !== Boolean(c.SALESFORCE_CLIENT_SECRET)) {
         ctx.addIssue({
           code: 'custom',

@@ -22,7 +22,11 @@ export function createConnectors(config: Config, logger: Logger): Connectors {
   const out: Connectors = { byProvider };
   for (const provider of config.SYNC_PROVIDERS) {
     if (provider === Provider.STRIPE && config.STRIPE_SECRET_KEY) {
-      const client = createStripeClient({ secretKey: config.STRIPE_SECRET_KEY, apiBase: config.STRIPE_API_BASE });
+      const client = createStripeClient({
+        secretKey: config.STRIPE_SECRET_KEY,
+        apiBase: config.STRIPE_API_BASE,
+        timeoutMs: config.STRIPE_TIMEOUT_MS,
+      });
       byProvider.set(provider, new StripeConnector(client, new RateLimiter(stripeRateLimit(config))));
       out.stripe = { client, webhookSecret: config.STRIPE_WEBHOOK_SECRET };
     } else if (provider === Provider.STRIPE) {

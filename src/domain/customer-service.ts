@@ -65,7 +65,13 @@ export class CustomerService {
   }
 
   /** Applies the given fields; a call that changes nothing writes nothing (no version bump, no event). */
-  async update(em: EntityManager, id: string, input: UpdateCustomerInput, origin: Origin = 'LOCAL'): Promise<Customer> {
+  async update(
+    em: EntityManager,
+    id: string,
+    input: UpdateCustomerInput,
+    origin: Origin = 'LOCAL',
+    { originInSync = true }: { originInSync?: boolean } = {},
+  ): Promise<Customer> {
     const fields = normalizeCustomerFields(input);
     return em.transactional(async (tx) => {
       const customer = await this.lockLive(tx, id);
@@ -85,7 +91,7 @@ export class CustomerService {
       }
       if (!changed) return customer;
       await tx.flush();
-      await this.record(tx, customer, 'customer.updated', origin);
+      await this.record(tx, customer, 'customer.updated', origin, originInSync);
       return customer;
     });
   }
@@ -108,7 +114,13 @@ export class CustomerService {
     return customer;
   }
 
-  private async record(tx: EntityManager, customer: Customer, type: CustomerEventType, origin: Origin) {
+  private async record(
+    tx: EntityManager,
+    customer: Customer,
+    type: CustomerEventType,
+    origin: Origin,
+    originInSync = true,
+  ) {
     enqueue(tx, catalogTopic(EntityType.CUSTOMER), {
       type,
       entityType: EntityType.CUSTOMER,
@@ -116,7 +128,7 @@ export class CustomerService {
       origin,
       payload: snapshot(customer),
     });
-    await markChanged(tx, EntityType.CUSTOMER, customer.id, customer.version, this.providers, origin);
+    await markChanged(tx, EntityType.CUSTOMER, customer.id, customer.version, this.providers, origin, originInSync);
     await tx.flush();
   }
 }

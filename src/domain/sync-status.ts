@@ -49,7 +49,8 @@ export function announce(em: EntityManager, state: SyncState, externalId: string
 
 /**
  * Records that `version` of an entity must reach every enabled provider: PENDING for each, except the provider
- * the change came from, which already has it (SYNCED).
+ * the change came from when it already holds exactly this version (SYNCED). It does not when its change was
+ * merged with local changes it has not seen yet; then it is PENDING too.
  */
 export async function markChanged(
   em: EntityManager,
@@ -58,6 +59,7 @@ export async function markChanged(
   version: number,
   providers: readonly Provider[],
   origin: Origin,
+  originInSync = true,
 ): Promise<void> {
   const existing = await em.find(SyncState, { entityType, entityId });
   const mappings = await em.find(ExternalMapping, { entityType, entityId });
@@ -77,7 +79,7 @@ export async function markChanged(
     state.targetVersion = version;
     state.attempts = 0;
     state.lastError = null;
-    if (provider === origin) {
+    if (provider === origin && originInSync) {
       state.state = SyncStateValue.SYNCED;
       state.lastSyncedAt = new Date();
     } else {

@@ -31,8 +31,8 @@ export interface IncomingMessage {
 }
 
 /**
- * Thrown by a handler to have the message delivered again after `ms`, without blocking the consumer: the
- * partition is paused and resumed later (the kafkajs pause/resume pattern), other partitions keep flowing.
+ * Thrown by a handler to have the same message handed to it again after `ms`. The wait happens in the transport
+ * (heartbeating), so it holds back only this partition and costs none of kafkajs's crash-restart retries.
  */
 export class DelayDelivery extends Error {
   constructor(readonly ms: number) {
@@ -73,6 +73,15 @@ export interface KafkaTransport {
   close(): Promise<void>;
 }
 
+/** Sleeps `ms`, heartbeating every few seconds so the group keeps this member while it waits. */
+async function waitWithHeartbeats(ms: number, heartbeat: () => Promise<void>, stop: () => boolean): Promise<void> {
+  const until = Date.now() + ms;
+  while (!stop() && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));
+    await heartbeat().catch(() => undefined);
+  }
+}
+
 function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
   return {
     topic,
@@ -90,7 +99,12 @@ function headersOf(raw: Record<string, unknown> | undefined): Record<string, str
   return out;
 }
 
-export function createKafkaTransport(opts: { brokers: string[]; clientId: string; logger: Logger }): KafkaTransport {
+export function createKafkaTransport(opts: {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  sessionTimeoutMs?: number;
+}): KafkaTransport {
   const log = opts.logger.child({ component: 'kafka' });
   const kafka = new Kafka({
     clientId: opts.clientId,
@@ -141,13 +155,19 @@ export function createKafkaTransport(opts: { brokers: string[]; clientId: string
     groupId: string,
     topics: string[],
     fromBeginning: boolean,
+    control: { stopping: boolean },
     run: ConsumerRunConfig,
   ): Promise<Subscription> {
     const consumer = kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1000,
+      // Longer than the slowest handler (a provider call times out after 10 s), so a slow call does not get the
+      // member evicted and its partitions handed to another instance mid-message. The cost: a consumer that
+      // restarts waits up to this long for its old membership to expire.
+      sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3000,
+      // An idle fetch returns after this long; disconnect waits for it, so it bounds shutdown time per consumer.
+      maxWaitTimeInMs: 1000,
     });
     consumers.add(consumer);
     // Resolve only once the group has assigned partitions, so callers know messages published from now on
@@ -158,14 +178,22 @@ export function createKafkaTransport(opts: { brokers: string[]; clientId: string
         resolve();
       });
     });
+    consumer.on(consumer.events.CRASH, (e) => {
+      const { error, restart } = e.payload as { error: Error; restart: boolean };
+      // kafkajs restarts the consumer after retriable crashes; anything else stops it for good: say so loudly.
+      (restart ? log.warn : log.error)('kafka consumer crashed', { groupId, restart, error });
+    });
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning });
     const started = Date.now();
-    await consumer.run(run);
+    // Partitions are handled concurrently (order holds within each): one slow or waiting partition does not
+    // hold back the others.
+    await consumer.run({ partitionsConsumedConcurrently: 3, ...run });
     await joined;
     log.debug('consumer joined group', { groupId, ms: Date.now() - started });
     return {
       async stop() {
+        control.stopping = true;
         consumers.delete(consumer);
         await consumer.disconnect();
       },
@@ -208,46 +236,58 @@ export function createKafkaTransport(opts: { brokers: string[]; clientId: string
     },
 
     async subscribe({ groupId, topics, fromBeginning = false, handle }) {
-      return startConsumer(groupId, topics, fromBeginning, {
+      const control = { stopping: false };
+      return startConsumer(groupId, topics, fromBeginning, control, {
         autoCommit: true,
-        eachMessage: async ({ topic, partition, message, pause }) => {
-          try {
-            await handle(toIncoming(topic, partition, message));
-          } catch (err) {
-            if (err instanceof DelayDelivery) {
-              const resume = pause();
-              setTimeout(resume, err.ms).unref();
-            } else {
-              log.warn('message handler failed; the message will be redelivered', {
-                groupId,
-                topic,
-                partition,
-                error: err,
-              });
+        eachMessage: async ({ topic, partition, message, heartbeat }) => {
+          const incoming = toIncoming(topic, partition, message);
+          for (;;) {
+            try {
+              await handle(incoming);
+              return;
+            } catch (err) {
+              if (!(err instanceof DelayDelivery)) {
+                log.warn('message handler failed; the message will be redelivered', {
+                  groupId,
+                  topic,
+                  partition,
+                  error: err,
+                });
+                throw err;
+              }
+              // Wait here (heartbeating) and hand the same message over again. Throwing instead would count
+              // against kafkajs's consumer retries, and after a few delays crash and restart the consumer.
+              await waitWithHeartbeats(err.ms, heartbeat, () => control.stopping);
+              if (control.stopping) throw err;
             }
-            throw err;
           }
         },
       });
     },
 
     async subscribeBatch({ groupId, topics, fromBeginning = false, handleBatch }) {
-      return startConsumer(groupId, topics, fromBeginning, {
-        eachBatchAutoResolve: true,
-        eachBatch: async ({ batch, heartbeat }) => {
-          try {
-            await handleBatch(batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m)));
-          } catch (err) {
-            log.warn('batch handler failed; the batch will be redelivered', {
-              groupId,
-              topic: batch.topic,
-              error: err,
-            });
-            throw err;
-          }
-          await heartbeat();
+      return startConsumer(
+        groupId,
+        topics,
+        fromBeginning,
+        { stopping: false },
+        {
+          eachBatchAutoResolve: true,
+          eachBatch: async ({ batch, heartbeat }) => {
+            try {
+              await handleBatch(batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m)));
+            } catch (err) {
+              log.warn('batch handler failed; the batch will be redelivered', {
+                groupId,
+                topic: batch.topic,
+                error: err,
+              });
+              throw err;
+            }
+            await heartbeat();
+          },
         },
-      });
+      );
     },
 
     async ping(timeoutMs = 2000) {

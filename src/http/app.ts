@@ -12,6 +12,7 @@ import type { KafkaTransport } from '../events/kafka.js';
 import { createContext, type Services } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import type { Logger } from '../logger.js';
+import type { ApiAuth } from './auth.js';
 import { healthRoutes } from './health.js';
 
 export interface HttpServer {
@@ -29,6 +30,7 @@ export interface HttpServerOptions {
   schema: GraphQLSchema;
   services: Services;
   logger: Logger;
+  auth: ApiAuth;
   /** Extra routes (provider webhooks) mounted before the JSON body parser, since they need the raw body. */
   mount?: (app: express.Express) => void;
 }
@@ -42,6 +44,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   const wsCleanup = useServer(
     {
       schema: opts.schema,
+      // graphql-ws carries credentials in the connection_init payload: { authorization: 'Bearer <token>' }.
+      onConnect: (ctx) => opts.auth.check(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization),
       // Each subscription operation gets its own EntityManager fork.
       context: () => createContext(opts.orm.em.fork(), opts.services),
     },
@@ -72,6 +76,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   opts.mount?.(app);
   app.use(
     '/graphql',
+    // GET without a query is the Apollo Sandbox landing page: no data, so no token needed to load it.
+    (req, res, next) => (req.method === 'GET' && !req.query.query ? next() : opts.auth.middleware()(req, res, next)),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, { context: async () => createContext(opts.orm.em.fork(), opts.services) }),
   );

@@ -55,16 +55,33 @@ export async function applyExternalCustomer(
       const local = await tx.findOne(Customer, { id: mapping.entityId });
       // Deleted here: our delete is on its way to the provider; do not resurrect.
       if (!local || local.deletedAt) return { outcome: 'unchanged', customerId: mapping.entityId };
-      const updated = await customers.update(tx, local.id, fields, provider);
+      // Only the fields the provider changed since we last synced: a local edit still on its way there (another
+      // field, or the same one later) is kept, not reverted by the provider's older copy of it.
+      const base = mapping.lastSyncedData;
+      const changed: Partial<typeof fields> = {};
+      if (!base || base.name !== fields.name) changed.name = fields.name;
+      if (!base || base.email.toLowerCase() !== fields.email.toLowerCase()) changed.email = fields.email;
+      const merged = { name: changed.name ?? local.name, email: (changed.email ?? local.email).toLowerCase() };
+      const providerHasMerged = customerHash(merged) === hash;
+      const updated = await customers.update(tx, local.id, changed, provider, { originInSync: providerHasMerged });
       mapping.lastSyncedHash = hash;
-      mapping.lastSyncedVersion = updated.version;
-      return { outcome: 'updated', customerId: local.id, needsLink: current.internalId !== local.id };
+      mapping.lastSyncedData = fields;
+      if (providerHasMerged) mapping.lastSyncedVersion = Math.max(mapping.lastSyncedVersion ?? 0, updated.version);
+      const outcome: ApplyOutcome =
+        updated.version === local.version && !changed.name && !changed.email ? 'unchanged' : 'updated';
+      return { outcome, customerId: local.id, needsLink: current.internalId !== local.id };
     }
 
     // Not linked yet: by our id stored on their record, else by email, else it is new.
     let local: Customer | null = null;
     if (current.internalId && UUID.test(current.internalId)) {
       local = await tx.findOne(Customer, { id: current.internalId, deletedAt: null });
+      const other =
+        local && (await tx.findOne(ExternalMapping, { provider, entityType: EntityType.CUSTOMER, entityId: local.id }));
+      // Our id on a second provider record (a duplicate made outside catalog-sync, or a copied record): keep the
+      // existing link, report this one.
+      if (other)
+        return { outcome: 'skipped', reason: `customer ${local!.id} is already linked to ${other.externalId}` };
     }
     if (!local) {
       const byEmail = await tx.find(
@@ -95,6 +112,7 @@ export async function applyExternalCustomer(
       externalId,
       lastSyncedVersion: customer.version,
       lastSyncedHash: hash,
+      lastSyncedData: fields,
     });
     return { outcome, customerId: customer.id, needsLink: current.internalId !== customer.id };
   } catch (err) {

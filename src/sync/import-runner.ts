@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Connector } from '../connectors/connector.js';
+import type { Connector, ExternalCustomer } from '../connectors/connector.js';
 import type { CustomerService } from '../domain/customer-service.js';
-import { ImportJob, ImportJobStatus } from '../domain/entities/index.js';
+import { LockMode } from '@mikro-orm/core';
+import { customerHash } from '../domain/content-hash.js';
+import { ExternalMapping, ImportJob, ImportJobStatus, SyncState } from '../domain/entities/index.js';
 import { EntityType, type Provider } from '../domain/enums.js';
 import type { Orm } from '../db/orm.js';
 import { AppError } from '../errors.js';
@@ -51,12 +53,30 @@ export class ImportRunner {
     const job = await em.findOneOrFail(ImportJob, { id: jobId });
     try {
       let sincePersist = 0;
-      for await (const record of connector.customers.list()) {
-        const result = await em
-          .fork()
-          .transactional((tx) =>
-            applyExternalCustomer(tx, this.customers, connector.provider, record.externalId, record),
-          );
+      for await (const listed of connector.customers.list()) {
+        const result = await em.fork().transactional(async (tx) => {
+          // A page can be minutes old by the time we reach a record: for linked records that look changed, apply
+          // the current version, read under the same lock the sync workers use.
+          let record: ExternalCustomer | undefined = listed;
+          const mapping = await tx.findOne(ExternalMapping, {
+            provider: connector.provider,
+            entityType: EntityType.CUSTOMER,
+            externalId: listed.externalId,
+          });
+          const listedHash = listed.email
+            ? customerHash({ name: listed.name?.trim() || listed.email, email: listed.email })
+            : null;
+          if (mapping && mapping.lastSyncedHash !== listedHash) {
+            await tx.find(
+              SyncState,
+              { entityType: EntityType.CUSTOMER, entityId: mapping.entityId, provider: connector.provider },
+              { lockMode: LockMode.PESSIMISTIC_WRITE },
+            );
+            record = await connector.customers.fetch(listed.externalId);
+          }
+          return applyExternalCustomer(tx, this.customers, connector.provider, listed.externalId, record);
+        });
+        const record = listed;
         if (result.needsLink && result.customerId) {
           await connector.customers
             .linkInternalId(record.externalId, result.customerId, {

@@ -2,7 +2,8 @@ import type { Connector, InboundChange } from '../connectors/connector.js';
 import { ProviderError } from '../connectors/provider-error.js';
 import type { CustomerService } from '../domain/customer-service.js';
 import { customerHash } from '../domain/content-hash.js';
-import { ExternalMapping, InboxEvent } from '../domain/entities/index.js';
+import { ExternalMapping, InboxEvent, SyncState } from '../domain/entities/index.js';
+import { ForeignKeyConstraintViolationException, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityType } from '../domain/enums.js';
 import type { Orm } from '../db/orm.js';
 import { DelayDelivery, type KafkaTransport, type Subscription } from '../events/kafka.js';
@@ -10,6 +11,10 @@ import { providerTopics } from '../events/topics.js';
 import type { Logger } from '../logger.js';
 import { applyExternalCustomer, type ApplyResult } from '../sync/apply-external.js';
 import { randomUUID } from 'node:crypto';
+
+function isConstraintViolation(err: unknown): boolean {
+  return err instanceof UniqueConstraintViolationException || err instanceof ForeignKeyConstraintViolationException;
+}
 
 export type InboundOutcome = ApplyResult['outcome'] | 'duplicate' | 'echo';
 
@@ -52,7 +57,13 @@ export class InboundWorker {
           } catch (err) {
             // The provider is unavailable for the re-fetch: try this partition again later, in order.
             if (err instanceof ProviderError && err.retryable) throw new DelayDelivery(2000);
-            throw err;
+            // A change that can never apply (the provider refuses the read, a constraint we cannot meet): park it
+            // on the dead-letter topic with the reason instead of blocking the partition forever.
+            if (err instanceof ProviderError || isConstraintViolation(err)) {
+              await this.deadLetter(m.value?.toString() ?? '', change, err);
+              continue;
+            }
+            throw err; // e.g. the database is down: redelivered
           }
         }
       },
@@ -76,7 +87,6 @@ export class InboundWorker {
       await this.remember(change);
       outcome = 'echo';
     } else {
-      const current = await this.connector.customers.fetch(change.externalId);
       result = await em.transactional(async (tx) => {
         // Claim the event id in the same transaction as the change: a crash before commit redoes both.
         const claimed = await tx.execute<{ id: string }[]>(
@@ -84,6 +94,21 @@ export class InboundWorker {
           [randomUUID(), provider, change.eventId],
         );
         if (claimed.length === 0) return undefined;
+        // Wait for any write of ours to this record to finish (the outbound worker holds this row lock across
+        // its provider call), then read the provider's current record: never older than what we wrote.
+        const mapping = await tx.findOne(ExternalMapping, {
+          provider,
+          entityType: EntityType.CUSTOMER,
+          externalId: change.externalId,
+        });
+        if (mapping) {
+          await tx.find(
+            SyncState,
+            { entityType: EntityType.CUSTOMER, entityId: mapping.entityId, provider },
+            { lockMode: LockMode.PESSIMISTIC_WRITE },
+          );
+        }
+        const current = await this.connector.customers.fetch(change.externalId);
         return applyExternalCustomer(tx, this.customers, provider, change.externalId, current);
       });
       outcome = result?.outcome ?? 'duplicate';
@@ -114,6 +139,22 @@ export class InboundWorker {
       !!mapping?.lastSyncedHash &&
       mapping.lastSyncedHash === customerHash({ name: a.name?.trim() || a.email, email: a.email })
     );
+  }
+
+  private async deadLetter(raw: string, change: InboundChange, err: unknown) {
+    const reason = err instanceof Error ? err.message : String(err);
+    this.log.error('inbound change dead-lettered', {
+      eventId: change.eventId,
+      externalId: change.externalId,
+      error: err,
+    });
+    await this.kafka.publish([
+      {
+        topic: providerTopics(this.connector.provider).deadLetter,
+        key: change.externalId,
+        value: JSON.stringify({ kind: 'inbound', change, message: raw, reason, at: new Date().toISOString() }),
+      },
+    ]);
   }
 
   private async remember(change: InboundChange) {

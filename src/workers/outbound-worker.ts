@@ -1,6 +1,7 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import type { Connector, WriteResult } from '../connectors/connector.js';
+import type { Connector, CustomerWrite, WriteResult } from '../connectors/connector.js';
 import { ProviderError } from '../connectors/provider-error.js';
 import { customerHash } from '../domain/content-hash.js';
 import type { CustomerSnapshot } from '../domain/customer-service.js';
@@ -15,16 +16,18 @@ import type { Logger } from '../logger.js';
 import { retryDelayMs, shouldRetry, type RetryPolicy } from '../sync/retry-policy.js';
 import { parseRetryMessage, type RetryMessage } from './retry-message.js';
 
-/**
- * Writes local customer changes to one provider. One consumer group per provider, so providers fail and scale
- * independently: a Salesforce outage never holds back Stripe. A failed write does not block the partition: it
- * moves to the provider's retry topic (delivered after its backoff) and, after the last attempt, to the
- * dead-letter topic, with the sync state saying why.
- */
 interface Item {
   envelope: EventEnvelope;
   attempt: number;
 }
+
+interface Work extends Item {
+  snap: CustomerSnapshot;
+  state: SyncState;
+  mapping: ExternalMapping | null;
+}
+
+const snapOf = (e: EventEnvelope) => e.payload as unknown as CustomerSnapshot;
 
 function toUnknownProviderError(provider: Provider, err: unknown): ProviderError {
   return new ProviderError(provider, err instanceof Error ? err.message : String(err), {
@@ -33,6 +36,16 @@ function toUnknownProviderError(provider: Provider, err: unknown): ProviderError
   });
 }
 
+/**
+ * Writes local customer changes to one provider. One consumer group per provider, so providers fail and scale
+ * independently: a Salesforce outage never holds back Stripe. A failed write does not block the partition: it
+ * moves to the provider's retry topic (delivered after its backoff) and, after the last attempt, to the
+ * dead-letter topic, with the sync state saying why.
+ *
+ * The main topic and the retry topic are consumed separately, and inbound changes touch the same records, so
+ * each write runs under a row lock on the record's sync state (provider call included): per record and
+ * provider, one write at a time, re-checked against the latest version once the lock is held.
+ */
 export class OutboundWorker {
   private subs: Subscription[] = [];
   private readonly log: Logger;
@@ -76,7 +89,6 @@ export class OutboundWorker {
           const retry = parseRetryMessage(m.value);
           if (!retry) return this.log.warn('skipping malformed retry message', { offset: m.offset });
           const wait = retry.notBefore - Date.now();
-          // Pause this partition until the message is due instead of sleeping in the handler.
           if (wait > 0) throw new DelayDelivery(wait);
           await this.processMany([{ envelope: retry.envelope, attempt: retry.attempt + 1 }]);
         },
@@ -95,147 +107,144 @@ export class OutboundWorker {
   }
 
   /**
-   * Writes a batch of events: drops what is not for this provider or superseded by a newer version (its own
-   * event follows on the same partition), marks the rest SYNCING, writes them in one provider call where
-   * possible, then records each result.
+   * Writes a batch of events: drops what is superseded by a newer version (its own event follows on the same
+   * partition) or already written, marks the rest SYNCING, writes them in one provider call where possible,
+   * then records each result.
    */
   async processMany(items: Item[]): Promise<void> {
-    const provider = this.connector.provider;
     // Within a batch only the newest version of each customer matters.
     const latest = new Map<string, Item>();
     for (const item of items) {
-      const { envelope } = item;
-      // A change that came from this provider is already there (its inbound path set the state to SYNCED).
-      if (envelope.entityType !== EntityType.CUSTOMER || envelope.origin === provider) continue;
-      const snap = envelope.payload as unknown as CustomerSnapshot;
+      if (item.envelope.entityType !== EntityType.CUSTOMER) continue;
+      const snap = snapOf(item.envelope);
       const seen = latest.get(snap.id);
-      if (!seen || (seen.envelope.payload as unknown as CustomerSnapshot).version <= snap.version)
-        latest.set(snap.id, item);
+      if (!seen || snapOf(seen.envelope).version <= snap.version) latest.set(snap.id, item);
     }
     if (latest.size === 0) return;
 
-    const em = this.orm.em.fork();
-    const work = await em.transactional(async (tx) => {
-      const ids = [...latest.keys()];
-      const [customers, states, mappings] = await Promise.all([
-        tx.find(Customer, { id: { $in: ids } }),
-        tx.find(SyncState, { entityType: EntityType.CUSTOMER, entityId: { $in: ids }, provider }),
-        tx.find(ExternalMapping, { entityType: EntityType.CUSTOMER, entityId: { $in: ids }, provider }),
-      ]);
-      const out: Array<Item & { snap: CustomerSnapshot; externalId: string | undefined }> = [];
-      for (const [id, item] of latest) {
-        const snap = item.envelope.payload as unknown as CustomerSnapshot;
-        const customer = customers.find((c) => c.id === id);
-        const state = states.find((s) => s.entityId === id);
-        const mapping = mappings.find((m) => m.entityId === id);
-        if (!customer || !state || customer.version > snap.version || state.targetVersion > snap.version) continue;
-        // Already written (a redelivery after the write committed but before the offset did).
-        if (
-          item.attempt === 1 &&
-          state.state === SyncStateValue.SYNCED &&
-          (mapping?.lastSyncedVersion ?? 0) >= snap.version
-        )
-          continue;
-        state.state = SyncStateValue.SYNCING;
-        state.attempts = item.attempt;
-        announce(tx, state, mapping?.externalId ?? null);
-        out.push({ ...item, snap, externalId: mapping?.externalId });
+    // Announce SYNCING in its own short transaction so subscribers see it while the provider call runs.
+    const pending = await this.orm.em.fork().transactional(async (tx) => {
+      const work = await this.claim(tx, latest, false);
+      for (const w of work) {
+        w.state.state = SyncStateValue.SYNCING;
+        w.state.attempts = w.attempt;
+        announce(tx, w.state, w.mapping?.externalId ?? null);
       }
-      return out;
+      return new Set(work.map((w) => w.snap.id));
     });
-    if (work.length === 0) return;
+    if (pending.size === 0) return;
 
-    let results: WriteResult[];
-    try {
-      results = await this.connector.customers.write(
-        work.map((w) => ({
-          op: w.snap.deleted ? ('delete' as const) : ('upsert' as const),
-          customer: w.snap,
-          externalId: w.externalId,
-          idempotencyKey: this.connector.idempotencyKey(
-            w.envelope.id,
-            w.snap.deleted ? 'delete' : w.externalId ? 'update' : 'create',
-          ),
-        })),
-      );
-    } catch (err) {
-      const error = err instanceof ProviderError ? err : toUnknownProviderError(provider, err);
-      results = work.map(() => ({ ok: false as const, error }));
-    }
-    for (const [i, w] of work.entries()) {
-      const result = results[i] ?? {
-        ok: false as const,
-        error: toUnknownProviderError(provider, new Error('no result for write')),
-      };
-      if (result.ok) await this.succeeded(em, w.snap, result.externalId ?? w.externalId ?? null);
-      else await this.failed(em, w.envelope, w.snap, w.attempt, result.error);
-    }
+    await this.orm.em.fork().transactional(async (tx) => {
+      // Locked and re-checked: a concurrent write of a newer version (or an inbound change) may have landed.
+      const work = await this.claim(tx, new Map([...latest].filter(([id]) => pending.has(id))), true);
+      if (work.length === 0) return;
+      let results: WriteResult[];
+      try {
+        results = await this.connector.customers.write(work.map((w) => this.toWrite(w)));
+      } catch (err) {
+        const error = err instanceof ProviderError ? err : toUnknownProviderError(this.connector.provider, err);
+        results = work.map(() => ({ ok: false as const, error }));
+      }
+      // Errors from here on (database) roll back and redeliver: the writes above are idempotent.
+      for (const [i, w] of work.entries()) {
+        const result = results[i] ?? {
+          ok: false as const,
+          error: toUnknownProviderError(this.connector.provider, new Error('no result')),
+        };
+        if (result.ok) this.succeeded(tx, w, result.externalId ?? w.mapping?.externalId ?? null);
+        else await this.failed(tx, w, result.error);
+      }
+    });
   }
 
-  private async succeeded(em: EntityManager, snap: CustomerSnapshot, externalId: string | null): Promise<void> {
+  /** Loads state and mapping for the items and keeps those that still need writing (locking their states). */
+  private async claim(tx: EntityManager, items: Map<string, Item>, lock: boolean): Promise<Work[]> {
     const provider = this.connector.provider;
-    await em.transactional(async (tx) => {
-      let mapping = await tx.findOne(ExternalMapping, { entityType: EntityType.CUSTOMER, entityId: snap.id, provider });
-      if (externalId) {
-        mapping ??= tx.create(ExternalMapping, {
-          id: randomUUID(),
-          entityType: EntityType.CUSTOMER,
-          entityId: snap.id,
-          provider,
-          externalId,
-        });
-        mapping.externalId = externalId;
-        mapping.lastSyncedVersion = snap.version;
-        mapping.lastSyncedHash = snap.deleted ? null : customerHash(snap);
-      }
-      const state = await tx.findOneOrFail(SyncState, { entityType: EntityType.CUSTOMER, entityId: snap.id, provider });
-      // Only SYNCED if no newer local change arrived meanwhile (that one is PENDING and will be written next).
-      if (state.targetVersion <= snap.version) {
-        state.state = SyncStateValue.SYNCED;
-        state.lastError = null;
-        state.lastSyncedAt = new Date();
-        announce(tx, state, externalId);
-      }
-    });
+    const ids = [...items.keys()].sort();
+    const states = await tx.find(
+      SyncState,
+      { entityType: EntityType.CUSTOMER, entityId: { $in: ids }, provider },
+      // Sorted lock order: concurrent batches cannot deadlock.
+      lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { entityId: 'asc' } } : {},
+    );
+    const [customers, mappings] = await Promise.all([
+      tx.find(Customer, { id: { $in: ids } }),
+      tx.find(ExternalMapping, { entityType: EntityType.CUSTOMER, entityId: { $in: ids }, provider }),
+    ]);
+    const out: Work[] = [];
+    for (const id of ids) {
+      const item = items.get(id)!;
+      const snap = snapOf(item.envelope);
+      const state = states.find((s) => s.entityId === id);
+      const mapping = mappings.find((m) => m.entityId === id) ?? null;
+      const customer = customers.find((c) => c.id === id);
+      // Superseded: a newer version exists and its own event follows.
+      if (!customer || !state || customer.version > snap.version || state.targetVersion > snap.version) continue;
+      // Already there: written before (redelivery), or the change came from this provider (inbound marked it).
+      if (state.state === SyncStateValue.SYNCED && (mapping?.lastSyncedVersion ?? 0) >= snap.version) continue;
+      out.push({ ...item, snap, state, mapping });
+    }
+    return out;
+  }
+
+  private toWrite(w: Work): CustomerWrite {
+    const externalId = w.mapping?.externalId;
+    const op = w.snap.deleted ? 'delete' : 'upsert';
+    return {
+      op,
+      customer: w.snap,
+      externalId,
+      idempotencyKey: this.connector.idempotencyKey(
+        w.envelope.id,
+        op === 'delete' ? 'delete' : externalId ? 'update' : 'create',
+      ),
+    };
+  }
+
+  private succeeded(tx: EntityManager, w: Work, externalId: string | null): void {
+    const { snap, state } = w;
+    let mapping = w.mapping;
+    if (externalId) {
+      mapping ??= tx.create(ExternalMapping, {
+        id: randomUUID(),
+        entityType: EntityType.CUSTOMER,
+        entityId: snap.id,
+        provider: this.connector.provider,
+        externalId,
+      });
+      mapping.externalId = externalId;
+      // Never lower: what the provider holds is at least this version.
+      mapping.lastSyncedVersion = Math.max(mapping.lastSyncedVersion ?? 0, snap.version);
+      mapping.lastSyncedHash = snap.deleted ? null : customerHash(snap);
+      mapping.lastSyncedData = snap.deleted ? null : { name: snap.name, email: snap.email };
+    }
+    state.state = SyncStateValue.SYNCED;
+    state.lastError = null;
+    state.lastSyncedAt = new Date();
+    announce(tx, state, externalId);
     this.log.debug('synced', { customerId: snap.id, version: snap.version, externalId });
   }
 
-  private async failed(
-    em: EntityManager,
-    envelope: EventEnvelope,
-    snap: CustomerSnapshot,
-    attempt: number,
-    err: unknown,
-  ) {
-    const provider = this.connector.provider;
-    const topics = providerTopics(provider);
-    const message = err instanceof Error ? err.message : String(err);
+  private async failed(tx: EntityManager, w: Work, err: ProviderError): Promise<void> {
+    const { snap, state, attempt } = w;
+    const topics = providerTopics(this.connector.provider);
     const retry = shouldRetry(this.policy, attempt, err);
     const next: RetryMessage = {
-      envelope,
+      envelope: w.envelope,
       attempt,
       notBefore: Date.now() + (retry ? retryDelayMs(this.policy, attempt, err) : 0),
-      lastError: message,
+      lastError: err.message,
     };
-    // Publish first: if Kafka refuses, the handler throws and the original message is redelivered.
+    // If Kafka refuses, this throws, the transaction rolls back and the original message is redelivered.
     await this.kafka.publish([
       { topic: retry ? topics.retry : topics.deadLetter, key: snap.id, value: JSON.stringify(next) },
     ]);
-    await em.transactional(async (tx) => {
-      const state = await tx.findOneOrFail(SyncState, { entityType: EntityType.CUSTOMER, entityId: snap.id, provider });
-      if (state.targetVersion > snap.version) return; // a newer change is already on its way
-      const mapping = await tx.findOne(ExternalMapping, {
-        entityType: EntityType.CUSTOMER,
-        entityId: snap.id,
-        provider,
-      });
-      state.state = SyncStateValue.FAILED;
-      state.attempts = attempt;
-      state.lastError = retry
-        ? `${message} (attempt ${attempt} of ${this.policy.maxAttempts}; retrying)`
-        : `${message} (attempt ${attempt} of ${this.policy.maxAttempts}; gave up — use retrySync to try again)`;
-      announce(tx, state, mapping?.externalId ?? null);
-    });
+    state.state = SyncStateValue.FAILED;
+    state.attempts = attempt;
+    state.lastError = retry
+      ? `${err.message} (attempt ${attempt} of ${this.policy.maxAttempts}; retrying)`
+      : `${err.message} (attempt ${attempt} of ${this.policy.maxAttempts}; gave up — use retrySync to try again)`;
+    announce(tx, state, w.mapping?.externalId ?? null);
     this.log.warn(retry ? 'write failed; retry scheduled' : 'write failed; dead-lettered', {
       customerId: snap.id,
       attempt,

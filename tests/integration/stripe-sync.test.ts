@@ -32,7 +32,7 @@ describe('two-way customer sync with Stripe', () => {
   const outcomes: Array<{ eventId: string; externalId: string; outcome: InboundOutcome }> = [];
 
   beforeAll(async () => {
-    ({ t, emu, dashboard } = await startAppWithStripe({ SYNC_MAX_ATTEMPTS: '3' }));
+    ({ t, emu, dashboard } = await startAppWithStripe({ SYNC_MAX_ATTEMPTS: '3', STRIPE_TIMEOUT_MS: '1000' }));
     t.app.inbound[0]!.onOutcome = (change, outcome) =>
       outcomes.push({ eventId: change.eventId, externalId: change.externalId, outcome });
   });
@@ -90,7 +90,7 @@ describe('two-way customer sync with Stripe', () => {
       metadata: { internal_id: c.id },
     });
     const createKey = emu.requestLog().find((r) => r.method === 'POST' && r.path === '/v1/customers')?.idempotencyKey;
-    expect(createKey).toMatch(/^catalog-sync:[0-9a-f-]{36}:create$/);
+    expect(createKey).toBe(`catalog-sync:create:${c.id}`);
 
     // Stripe's webhook for our own write comes back and is recognized as an echo.
     await expectEventually(() => outcomes.some((o) => o.externalId === s1.externalId && o.outcome === 'echo'));
@@ -219,6 +219,19 @@ describe('two-way customer sync with Stripe', () => {
     expect(emu.customers().filter((x) => x.email === 'down@example.com')).toHaveLength(1);
   });
 
+  it('never makes a second Stripe customer when a create succeeded but its reply was lost', async () => {
+    // The emulator runs the create but answers after the client has given up (STRIPE_TIMEOUT_MS=1000).
+    emu.injectFaults({ latencyMs: 1500, count: 1, path: '/v1/customers' });
+    const c = await create('Lost Reply', 'lost.reply@example.com');
+    const s = await synced(c.id, 1);
+    expect(s.attempts).toBeGreaterThanOrEqual(2);
+    expect(emu.customers().filter((x) => x.metadata.internal_id === c.id)).toHaveLength(1);
+    expect(emu.customers().find((x) => x.id === s.externalId)).toMatchObject({
+      name: 'Lost Reply',
+      email: 'lost.reply@example.com',
+    });
+  });
+
   it('imports existing Stripe customers: links by email, creates the rest, skips what it cannot hold', async () => {
     const existing = await create('Already Here', 'already.here@example.com');
     await synced(existing.id, 1);
@@ -245,7 +258,9 @@ describe('two-way customer sync with Stripe', () => {
         expect(r.data!.importJob.status).toBe('COMPLETED');
         return r.data!.importJob;
       });
-      expect(job).toMatchObject({ created: 2, linked: 1, skipped: 1, error: null });
+      expect(job).toMatchObject({ created: 2, linked: 1, skipped: 1, updated: 0, error: null });
+      // Everything else was already linked and identical: left alone.
+      expect(job.unchanged).toBe((job.processed as number) - 4);
       expect(emu.customers().find((x) => x.id === twin.id)?.metadata.internal_id).toBe(offline.id);
       expect(await localByEmail('link.me@example.com')).toHaveLength(1);
       expect(job.processed).toBe(emu.customers().length);

@@ -28,7 +28,11 @@ export interface TestApp {
   app: RunningApp;
   config: Config;
   url: string;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GqlResult<T>>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +49,8 @@ export async function startTestApp(env: Record<string, string> = {}, role: Role 
     PORT: '0',
     HOST: '127.0.0.1',
     OUTBOX_POLL_INTERVAL_MS: '50',
+    // Short sessions: suites restart brokers and consumers, and a restarted member waits this long to rejoin.
+    KAFKA_SESSION_TIMEOUT_MS: '8000',
     ...env,
   });
   const app = await startApp(config, role, testLogger);
@@ -53,10 +59,10 @@ export async function startTestApp(env: Record<string, string> = {}, role: Role 
     app,
     config,
     url,
-    async gql<T>(query: string, variables?: Record<string, unknown>) {
+    async gql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await res.json()) as Omit<GqlResult<T>, 'status'>;

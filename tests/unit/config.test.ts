@@ -29,6 +29,20 @@ describe('loadConfig', () => {
     expect(problems).not.toContain('no-port-here');
   });
 
+  it('requires API tokens in production and Salesforce credentials in pairs', () => {
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(
+      /API_TOKENS: is required when NODE_ENV=production/,
+    );
+    expect(loadConfig({ ...base, NODE_ENV: 'production', API_TOKENS: 'a, b' }).API_TOKENS).toEqual(['a', 'b']);
+    expect(() => loadConfig({ ...base, SALESFORCE_CLIENT_ID: 'id' })).toThrow(
+      /set both SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET/,
+    );
+    expect(() => loadConfig({ ...base, STRIPE_SECRET_KEY: 'pk_test_123' })).toThrow(
+      /STRIPE_SECRET_KEY: must be a Stripe secret/,
+    );
+    expect(() => loadConfig({ ...base, SALESFORCE_ORG_ID: 'nope' })).toThrow(/SALESFORCE_ORG_ID/);
+  });
+
   it('parses broker lists and provider subsets', () => {
     const c = loadConfig({ ...base, KAFKA_BROKERS: '10.0.0.1:9092, 10.0.0.2:9092', SYNC_PROVIDERS: 'STRIPE' });
     expect(c.KAFKA_BROKERS).toEqual(['10.0.0.1:9092', '10.0.0.2:9092']);

@@ -15,7 +15,7 @@ export function createStripeClient(config: StripeClientConfig): Stripe {
   const base = config.apiBase ? new URL(config.apiBase) : undefined;
   return new Stripe(config.secretKey, {
     maxNetworkRetries: 0,
-    timeout: config.timeoutMs ?? 20_000,
+    timeout: config.timeoutMs ?? 10_000,
     telemetry: false,
     appInfo: { name: 'catalog-sync' },
     ...(base

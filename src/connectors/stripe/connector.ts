@@ -25,7 +25,8 @@ export function toProviderError(err: unknown, action: string): ProviderError {
     return new ProviderError(Provider.STRIPE, `Stripe ${action} failed: ${err.message}`, {
       ...(status !== undefined ? { status } : {}),
       ...(err.code ? { providerCode: err.code } : {}),
-      retryable: network || isRetryableStatus(status ?? (network ? undefined : 400)),
+      // 409: a concurrent request with the same idempotency key is still running; retrying gets its result.
+      retryable: network || status === 409 || isRetryableStatus(status ?? (network ? undefined : 400)),
       ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
       cause: err,
     });
@@ -134,7 +135,18 @@ export class StripeConnector implements Connector {
       const id = w.externalId;
       return this.call('customer update', async () => (await stripe.customers.update(id, params, options)).id);
     }
-    return this.call('customer create', async () => (await stripe.customers.create(params, options)).id);
+    // Create in two steps. The create is keyed by OUR customer id (not the event) with fixed params, so a create
+    // whose reply was lost — retried, or superseded by a newer version's event — gets the same Stripe customer
+    // back instead of making a second one (https://docs.stripe.com/api/idempotent_requests). The data follows as
+    // an update keyed by the event.
+    const created = await this.call('customer create', () =>
+      stripe.customers.create(
+        { metadata: { [INTERNAL_ID_KEY]: w.customer.id } },
+        { idempotencyKey: `${STRIPE_KEY_PREFIX}create:${w.customer.id}` },
+      ),
+    );
+    await this.call('customer update', () => stripe.customers.update(created.id, params, options));
+    return created.id;
   }
 
   /** Pages through all customers with cursor pagination (https://docs.stripe.com/api/pagination). */

@@ -20,6 +20,9 @@ const ExternalMappingSchema = defineEntity({
     externalId: p.string().length(64),
     lastSyncedVersion: p.integer().nullable(),
     lastSyncedHash: p.string().length(64).nullable(),
+    // The fields as the provider last held them (after our write or its change): inbound changes apply only the
+    // fields that differ from this, so a provider edit to one field cannot revert a local edit to another.
+    lastSyncedData: p.json<{ name: string; email: string }>().nullable(),
     ...timestamps,
   },
 });

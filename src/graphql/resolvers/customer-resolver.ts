@@ -1,6 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Customer } from '../../domain/entities/index.js';
+import { ValidationError } from '../../errors.js';
 import type { GraphQLContext } from '../context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../pagination.js';
 import { CreateCustomerInput, CustomerConnection, CustomerType, UpdateCustomerInput } from '../types/customer.js';
@@ -35,6 +36,8 @@ export class CustomerResolver {
     const limit = pageSize(first);
     const filters: FilterQuery<Customer>[] = [];
     if (!includeDeleted) filters.push({ deletedAt: null });
+    if (search && search.length > 200)
+      throw new ValidationError([{ field: 'search', message: 'must be at most 200 characters' }]);
     if (search?.trim()) {
       const pattern = likePattern(search.trim());
       filters.push({ $or: [{ name: { $ilike: pattern } }, { email: { $ilike: pattern } }] });
