@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Connector, ExternalCustomer } from '../connectors/connector.js';
 import type { CustomerService } from '../domain/customer-service.js';
-import { LockMode } from '@mikro-orm/core';
 import { customerHash } from '../domain/content-hash.js';
-import { ExternalMapping, ImportJob, ImportJobStatus, SyncState } from '../domain/entities/index.js';
+import { ExternalMapping, ImportJob, ImportJobStatus } from '../domain/entities/index.js';
 import { EntityType, type Provider } from '../domain/enums.js';
 import type { Orm } from '../db/orm.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { applyExternalCustomer } from './apply-external.js';
+import { lockForInbound } from './record-lock.js';
 
 /**
  * Backfill: pages through every record of a provider and applies each like an inbound change (link by our id
@@ -67,11 +67,7 @@ export class ImportRunner {
             ? customerHash({ name: listed.name?.trim() || listed.email, email: listed.email })
             : null;
           if (mapping && mapping.lastSyncedHash !== listedHash) {
-            await tx.find(
-              SyncState,
-              { entityType: EntityType.CUSTOMER, entityId: mapping.entityId, provider: connector.provider },
-              { lockMode: LockMode.PESSIMISTIC_WRITE },
-            );
+            await lockForInbound(tx, mapping.entityId, connector.provider);
             record = await connector.customers.fetch(listed.externalId);
           }
           return applyExternalCustomer(tx, this.customers, connector.provider, listed.externalId, record);

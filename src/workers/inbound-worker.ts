@@ -2,13 +2,14 @@ import type { Connector, InboundChange } from '../connectors/connector.js';
 import { ProviderError } from '../connectors/provider-error.js';
 import type { CustomerService } from '../domain/customer-service.js';
 import { customerHash } from '../domain/content-hash.js';
-import { ExternalMapping, InboxEvent, SyncState } from '../domain/entities/index.js';
-import { ForeignKeyConstraintViolationException, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ExternalMapping, InboxEvent } from '../domain/entities/index.js';
+import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityType } from '../domain/enums.js';
 import type { Orm } from '../db/orm.js';
 import { DelayDelivery, type KafkaTransport, type Subscription } from '../events/kafka.js';
 import { providerTopics } from '../events/topics.js';
 import type { Logger } from '../logger.js';
+import { lockForInbound } from '../sync/record-lock.js';
 import { applyExternalCustomer, type ApplyResult } from '../sync/apply-external.js';
 import { randomUUID } from 'node:crypto';
 
@@ -102,11 +103,7 @@ export class InboundWorker {
           externalId: change.externalId,
         });
         if (mapping) {
-          await tx.find(
-            SyncState,
-            { entityType: EntityType.CUSTOMER, entityId: mapping.entityId, provider },
-            { lockMode: LockMode.PESSIMISTIC_WRITE },
-          );
+          await lockForInbound(tx, mapping.entityId, provider);
         }
         const current = await this.connector.customers.fetch(change.externalId);
         return applyExternalCustomer(tx, this.customers, provider, change.externalId, current);

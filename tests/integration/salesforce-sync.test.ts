@@ -1,26 +1,8 @@
 import type { SalesforceEmulator } from '../../emulators/salesforce/index.js';
 import { expectEventually, present } from '../support/eventually.js';
+import { customersApi } from '../support/customers-api.js';
 import { startTestApp, type TestApp } from '../support/harness.js';
 import { salesforceEnv, SF_ORG_ID, startSalesforce } from '../support/salesforce.js';
-
-interface Status {
-  provider: string;
-  state: string;
-  attempts: number;
-  lastError: string | null;
-  externalId: string | null;
-  targetVersion: number;
-}
-interface CustomerData {
-  id: string;
-  name: string;
-  email: string;
-  version: number;
-  deletedAt: string | null;
-  syncStatus: Status[];
-}
-const FIELDS =
-  'id name email version deletedAt syncStatus { provider state attempts lastError externalId targetVersion }';
 
 describe('two-way customer sync with Salesforce', () => {
   let t: TestApp;
@@ -42,41 +24,11 @@ describe('two-way customer sync with Salesforce', () => {
     await sf?.close();
   });
 
-  const get = async (id: string) =>
-    (
-      await t.gql<{ customer: CustomerData }>(
-        `query($id: ID!) { customer(id: $id, includeDeleted: true) { ${FIELDS} } }`,
-        { id },
-      )
-    ).data!.customer;
-  const sfStatus = async (id: string) =>
-    present(
-      (await get(id)).syncStatus.find((s) => s.provider === 'SALESFORCE'),
-      'salesforce status',
-    );
-  const synced = (id: string, version: number) =>
-    expectEventually(async () => {
-      const s = await sfStatus(id);
-      expect(s).toMatchObject({ state: 'SYNCED', targetVersion: version });
-      return s;
-    });
-  const create = async (name: string, email: string) => {
-    const res = await t.gql<{ createCustomer: CustomerData }>(
-      `mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { ${FIELDS} } }`,
-      {
-        i: { name, email },
-      },
-    );
-    expect(res.errors).toBeUndefined();
-    return res.data!.createCustomer;
-  };
-  const localByEmail = async (email: string) =>
-    (
-      await t.gql<{ customers: { edges: Array<{ node: CustomerData }> } }>(
-        `query($s: String) { customers(search: $s, includeDeleted: true) { edges { node { ${FIELDS} } } } }`,
-        { s: email },
-      )
-    ).data!.customers.edges.map((e) => e.node);
+  const api = () => customersApi(t);
+  const get = (id: string) => api().get(id);
+  const create = (name: string, email: string) => api().create(name, email);
+  const localByEmail = (email: string) => api().byEmail(email);
+  const synced = (id: string, version: number) => api().synced(id, 'SALESFORCE', version);
 
   it('local create, update and delete reach Salesforce as a Contact keyed by our External ID', async () => {
     const c = await create('Marie Salomea Curie', 'marie@example.com');

@@ -3,27 +3,9 @@ import { signatureHeader, type StripeEmulator } from '../../emulators/stripe/ind
 import { CustomerService } from '../../src/domain/customer-service.js';
 import type { InboundOutcome } from '../../src/workers/inbound-worker.js';
 import { expectEventually, present } from '../support/eventually.js';
+import { customersApi, type StatusData } from '../support/customers-api.js';
 import type { TestApp } from '../support/harness.js';
 import { startAppWithStripe, STRIPE_WEBHOOK_SECRET } from '../support/stripe.js';
-
-interface Status {
-  provider: string;
-  state: string;
-  attempts: number;
-  lastError: string | null;
-  externalId: string | null;
-  targetVersion: number;
-}
-interface CustomerData {
-  id: string;
-  name: string;
-  email: string;
-  version: number;
-  deletedAt: string | null;
-  syncStatus: Status[];
-}
-const FIELDS =
-  'id name email version deletedAt syncStatus { provider state attempts lastError externalId targetVersion }';
 
 describe('two-way customer sync with Stripe', () => {
   let t: TestApp;
@@ -41,41 +23,12 @@ describe('two-way customer sync with Stripe', () => {
     await emu?.close();
   });
 
-  const get = async (id: string) =>
-    (
-      await t.gql<{ customer: CustomerData }>(
-        `query($id: ID!) { customer(id: $id, includeDeleted: true) { ${FIELDS} } }`,
-        { id },
-      )
-    ).data!.customer;
-  const stripeStatus = async (id: string) =>
-    present(
-      (await get(id)).syncStatus.find((s) => s.provider === 'STRIPE'),
-      'stripe status',
-    );
-  const create = async (name: string, email: string) => {
-    const res = await t.gql<{ createCustomer: CustomerData }>(
-      `mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { ${FIELDS} } }`,
-      {
-        i: { name, email },
-      },
-    );
-    expect(res.errors).toBeUndefined();
-    return res.data!.createCustomer;
-  };
-  const synced = (id: string, version: number) =>
-    expectEventually(async () => {
-      const s = await stripeStatus(id);
-      expect(s).toMatchObject({ state: 'SYNCED', targetVersion: version });
-      return s;
-    });
-  const localByEmail = async (email: string) =>
-    (
-      await t.gql<{ customers: { edges: Array<{ node: CustomerData }> } }>(
-        `query($s: String) { customers(search: $s, includeDeleted: true) { edges { node { ${FIELDS} } } } }`,
-        { s: email },
-      )
-    ).data!.customers.edges.map((e) => e.node);
+  const api = () => customersApi(t);
+  const get = (id: string) => api().get(id);
+  const create = (name: string, email: string) => api().create(name, email);
+  const localByEmail = (email: string) => api().byEmail(email);
+  const stripeStatus = (id: string) => api().status(id, 'STRIPE');
+  const synced = (id: string, version: number) => api().synced(id, 'STRIPE', version);
 
   it('local create, update and delete reach Stripe, with our id in metadata and no echo loop', async () => {
     const c = await create('Local Create', 'local.create@example.com');
@@ -210,7 +163,7 @@ describe('two-way customer sync with Stripe', () => {
     });
     expect(failed.attempts).toBe(3);
 
-    const retried = await t.gql<{ retrySync: Status }>(
+    const retried = await t.gql<{ retrySync: StatusData }>(
       `mutation($id: ID!) { retrySync(entityType: CUSTOMER, entityId: $id, provider: STRIPE) { state attempts lastError } }`,
       { id: d.id },
     );
