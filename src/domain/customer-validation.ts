@@ -14,7 +14,8 @@ export function normalizeCustomerFields<T extends Partial<CustomerFields>>(input
   const errors: FieldError[] = [];
   const out: Partial<CustomerFields> = {};
   if (input.name !== undefined) {
-    const name = String(input.name).trim();
+    // Runs of whitespace become one space: Salesforce splits names on it and joins them back with one.
+    const name = String(input.name).trim().replace(/\s+/g, ' ');
     if (name.length === 0) errors.push({ field: 'name', message: 'must not be empty' });
     else if (name.length > 200) errors.push({ field: 'name', message: 'must be at most 200 characters' });
     out.name = name;

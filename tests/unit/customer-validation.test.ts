@@ -9,6 +9,10 @@ describe('normalizeCustomerFields', () => {
     });
   });
 
+  it('collapses runs of whitespace in names', () => {
+    expect(normalizeCustomerFields({ name: 'Marie\t Salomea   Curie' })).toEqual({ name: 'Marie Salomea Curie' });
+  });
+
   it('checks only the fields given', () => {
     expect(normalizeCustomerFields({ email: 'x@y.io' })).toEqual({ email: 'x@y.io' });
   });
