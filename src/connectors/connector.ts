@@ -23,11 +23,21 @@ export interface CustomerWrite {
   customer: CustomerSnapshot;
   /** The provider's id when the record is already linked. */
   externalId: string | undefined;
+  /**
+   * For updates of linked records: only the fields that differ from what the provider last held. A provider
+   * edit to another field since then is not overwritten. Undefined = unknown, send everything; empty = nothing
+   * to send.
+   */
+  changed?: Partial<Record<SyncedField, string>> | undefined;
   /** Derived from the event id: a retried write is applied once. */
   idempotencyKey: string;
 }
 
-export type WriteResult = { ok: true; externalId: string | null } | { ok: false; error: ProviderError };
+export type SyncedField = 'name' | 'email';
+
+/** A failed write may still have created the record (e.g. step one of two): then `externalId` says which. */
+export type WriteResult =
+  { ok: true; externalId: string | null } | { ok: false; error: ProviderError; externalId?: string };
 
 /** Outbound writes, reads for inbound/backfill, for one entity type at one provider. */
 export interface CustomerPort {

@@ -56,7 +56,7 @@ export interface SubscribeBatchOptions {
    * Called with the messages fetched together from one partition, in order. If it throws, the whole batch is
    * delivered again; when it resolves, all of it is committed.
    */
-  handleBatch(messages: IncomingMessage[]): Promise<void>;
+  handleBatch(messages: IncomingMessage[], heartbeat: () => Promise<void>): Promise<void>;
 }
 
 export interface Subscription {
@@ -78,7 +78,9 @@ async function waitWithHeartbeats(ms: number, heartbeat: () => Promise<void>, st
   const until = Date.now() + ms;
   while (!stop() && Date.now() < until) {
     await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));
-    await heartbeat().catch(() => undefined);
+    // A failed heartbeat means the group is rebalancing: give the message back (rethrow) so the partition's next
+    // owner handles it, rather than keep working on a partition this member no longer owns.
+    await heartbeat();
   }
 }
 
@@ -275,7 +277,10 @@ export function createKafkaTransport(opts: {
           eachBatchAutoResolve: true,
           eachBatch: async ({ batch, heartbeat }) => {
             try {
-              await handleBatch(batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m)));
+              await handleBatch(
+                batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m)),
+                heartbeat,
+              );
             } catch (err) {
               log.warn('batch handler failed; the batch will be redelivered', {
                 groupId,

@@ -76,8 +76,12 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   opts.mount?.(app);
   app.use(
     '/graphql',
-    // GET without a query is the Apollo Sandbox landing page: no data, so no token needed to load it.
-    (req, res, next) => (req.method === 'GET' && !req.query.query ? next() : opts.auth.middleware()(req, res, next)),
+    // A browser GET with no parameters at all is the Apollo Sandbox landing page: no data, so no token needed to
+    // load it. Anything else (including GET with persisted-query extensions) must authenticate.
+    (req, res, next) =>
+      req.method === 'GET' && Object.keys(req.query).length === 0 && req.accepts('html') === 'html'
+        ? next()
+        : opts.auth.middleware()(req, res, next),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, { context: async () => createContext(opts.orm.em.fork(), opts.services) }),
   );

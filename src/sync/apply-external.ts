@@ -6,6 +6,7 @@ import type { CustomerService } from '../domain/customer-service.js';
 import { Customer, ExternalMapping } from '../domain/entities/index.js';
 import { EntityType, type Provider } from '../domain/enums.js';
 import { ValidationError } from '../errors.js';
+import { retrySync } from './retry-sync.js';
 
 export type ApplyOutcome = 'created' | 'linked' | 'updated' | 'deleted' | 'unchanged' | 'skipped';
 
@@ -100,10 +101,25 @@ export async function applyExternalCustomer(
       );
       local = byEmail.find((c) => !linked.has(c.id)) ?? null;
     }
-    const outcome: ApplyOutcome = local ? 'linked' : 'created';
-    const customer = local
-      ? await customers.update(tx, local.id, fields, provider)
-      : await customers.create(tx, fields, provider);
+    if (local) {
+      // Linking an existing local record: the catalog (the hub) keeps its data. If the provider's copy differs,
+      // ours is queued to it; what it holds now is recorded so its later edits merge field by field.
+      const same = customerHash({ name: local.name, email: local.email }) === hash;
+      tx.create(ExternalMapping, {
+        id: randomUUID(),
+        entityType: EntityType.CUSTOMER,
+        entityId: local.id,
+        provider,
+        externalId,
+        lastSyncedVersion: same ? local.version : null,
+        lastSyncedHash: hash,
+        lastSyncedData: fields,
+      });
+      await tx.flush();
+      if (!same) await retrySync(tx, EntityType.CUSTOMER, local.id, provider);
+      return { outcome: 'linked', customerId: local.id, needsLink: current.internalId !== local.id };
+    }
+    const customer = await customers.create(tx, fields, provider);
     tx.create(ExternalMapping, {
       id: randomUUID(),
       entityType: EntityType.CUSTOMER,
@@ -114,7 +130,7 @@ export async function applyExternalCustomer(
       lastSyncedHash: hash,
       lastSyncedData: fields,
     });
-    return { outcome, customerId: customer.id, needsLink: current.internalId !== customer.id };
+    return { outcome: 'created', customerId: customer.id, needsLink: true };
   } catch (err) {
     // Provider data our catalog cannot hold (e.g. an invalid email): skip it and say why, lose nothing here.
     if (err instanceof ValidationError) return { outcome: 'skipped', reason: err.message };

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
 import { snapshot } from '../domain/customer-service.js';
 import { Customer, ExternalMapping, OutboxEvent, SyncState } from '../domain/entities/index.js';
 import { EntityType, SyncStateValue, type Provider } from '../domain/enums.js';
@@ -9,7 +10,8 @@ import { AppError, NotFoundError } from '../errors.js';
 import type { RetryMessage } from '../workers/retry-message.js';
 
 /**
- * retrySync: puts a record's current version back on one provider's retry topic (through the outbox, in one
+ * retrySync (also used when linking a record whose provider copy differs): puts a record's current version back
+ * on one provider's retry topic (through the outbox, in one
  * transaction with the state change), with a fresh event id so the provider sees a new idempotency key.
  */
 export async function retrySync(
@@ -22,8 +24,19 @@ export async function retrySync(
     throw new AppError('BAD_USER_INPUT', `Syncing ${entityType} is not supported yet`);
   return em.transactional(async (tx) => {
     const customer = await tx.findOne(Customer, { id: entityId });
-    const state = await tx.findOne(SyncState, { entityType, entityId, provider });
-    if (!customer || !state) throw new NotFoundError(`Sync state for ${entityType}`, `${entityId}/${provider}`);
+    if (!customer) throw new NotFoundError(entityType === EntityType.CUSTOMER ? 'Customer' : entityType, entityId);
+    // A record made while this provider was not enabled has no state yet: start one.
+    const state =
+      (await tx.findOne(SyncState, { entityType, entityId, provider })) ??
+      tx.create(SyncState, {
+        id: randomUUID(),
+        entityType,
+        entityId,
+        provider,
+        state: SyncStateValue.PENDING,
+        targetVersion: customer.version,
+        attempts: 0,
+      });
     const mapping = await tx.findOne(ExternalMapping, { entityType, entityId, provider });
     state.state = SyncStateValue.PENDING;
     state.attempts = 0;

@@ -10,6 +10,7 @@ import { DelayDelivery, type KafkaTransport, type Subscription } from '../events
 import { providerTopics } from '../events/topics.js';
 import type { Logger } from '../logger.js';
 import { lockForInbound } from '../sync/record-lock.js';
+import { LOCK_TIMEOUT } from './outbound-worker.js';
 import { applyExternalCustomer, type ApplyResult } from '../sync/apply-external.js';
 import { randomUUID } from 'node:crypto';
 
@@ -89,6 +90,7 @@ export class InboundWorker {
       outcome = 'echo';
     } else {
       result = await em.transactional(async (tx) => {
+        await tx.execute(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
         // Claim the event id in the same transaction as the change: a crash before commit redoes both.
         const claimed = await tx.execute<{ id: string }[]>(
           'insert into inbox_event (id, provider, event_id, received_at) values (?, ?, ?, now()) on conflict do nothing returning id',

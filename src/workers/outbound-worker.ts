@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import type { Connector, CustomerWrite, WriteResult } from '../connectors/connector.js';
+import type { Connector, CustomerWrite, SyncedField, WriteResult } from '../connectors/connector.js';
 import { ProviderError } from '../connectors/provider-error.js';
 import { customerHash } from '../domain/content-hash.js';
 import type { CustomerSnapshot } from '../domain/customer-service.js';
@@ -26,6 +26,9 @@ interface Work extends Item {
   state: SyncState;
   mapping: ExternalMapping | null;
 }
+
+/** Waiting longer than this for a record's lock fails the attempt (it is redelivered) instead of piling up. */
+export const LOCK_TIMEOUT = '20s';
 
 const snapOf = (e: EventEnvelope) => e.payload as unknown as CustomerSnapshot;
 
@@ -69,7 +72,7 @@ export class OutboundWorker {
         groupId: `catalog-sync-outbound-${name}`,
         topics: [Topics.customer],
         fromBeginning: true,
-        handleBatch: async (messages) => {
+        handleBatch: async (messages, heartbeat) => {
           const items: Item[] = [];
           for (const m of messages) {
             const envelope = parseEnvelope(m.value);
@@ -77,8 +80,10 @@ export class OutboundWorker {
             else this.log.warn('skipping malformed event', { topic: m.topic, offset: m.offset });
           }
           // Chunks the size of the provider's largest batch call (e.g. 200 for Salesforce sObject Collections).
-          for (let i = 0; i < items.length; i += this.batchSize)
+          for (let i = 0; i < items.length; i += this.batchSize) {
             await this.processMany(items.slice(i, i + this.batchSize));
+            await heartbeat(); // a long backlog must not outlast the session
+          }
         },
       }),
       await this.kafka.subscribe({
@@ -124,7 +129,7 @@ export class OutboundWorker {
 
     // Announce SYNCING in its own short transaction so subscribers see it while the provider call runs.
     const pending = await this.orm.em.fork().transactional(async (tx) => {
-      const work = await this.claim(tx, latest, false);
+      const work = await this.claim(tx, latest);
       for (const w of work) {
         w.state.state = SyncStateValue.SYNCING;
         w.state.attempts = w.attempt;
@@ -135,8 +140,9 @@ export class OutboundWorker {
     if (pending.size === 0) return;
 
     await this.orm.em.fork().transactional(async (tx) => {
+      await tx.execute(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
       // Locked and re-checked: a concurrent write of a newer version (or an inbound change) may have landed.
-      const work = await this.claim(tx, new Map([...latest].filter(([id]) => pending.has(id))), true);
+      const work = await this.claim(tx, new Map([...latest].filter(([id]) => pending.has(id))));
       if (work.length === 0) return;
       let results: WriteResult[];
       try {
@@ -157,15 +163,19 @@ export class OutboundWorker {
     });
   }
 
-  /** Loads state and mapping for the items and keeps those that still need writing (locking their states). */
-  private async claim(tx: EntityManager, items: Map<string, Item>, lock: boolean): Promise<Work[]> {
+  /**
+   * Locks the items' sync states (sorted: concurrent batches cannot deadlock), loads their mappings and keeps the
+   * items that still need writing. Both transactions of a write claim under the lock, so a stale reader can
+   * never overwrite a newer state (e.g. leave a record SYNCING).
+   */
+  private async claim(tx: EntityManager, items: Map<string, Item>): Promise<Work[]> {
     const provider = this.connector.provider;
     const ids = [...items.keys()].sort();
     const states = await tx.find(
       SyncState,
       { entityType: EntityType.CUSTOMER, entityId: { $in: ids }, provider },
       // Sorted lock order: concurrent batches cannot deadlock.
-      lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { entityId: 'asc' } } : {},
+      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { entityId: 'asc' } },
     );
     const [customers, mappings] = await Promise.all([
       tx.find(Customer, { id: { $in: ids } }),
@@ -190,10 +200,17 @@ export class OutboundWorker {
   private toWrite(w: Work): CustomerWrite {
     const externalId = w.mapping?.externalId;
     const op = w.snap.deleted ? 'delete' : 'upsert';
+    const base = w.mapping?.lastSyncedData;
+    const changed: Partial<Record<SyncedField, string>> | undefined = base ? {} : undefined;
+    if (base && changed) {
+      if (base.name !== w.snap.name) changed.name = w.snap.name;
+      if (base.email.toLowerCase() !== w.snap.email) changed.email = w.snap.email;
+    }
     return {
       op,
       customer: w.snap,
       externalId,
+      changed,
       idempotencyKey: this.connector.idempotencyKey(
         w.envelope.id,
         op === 'delete' ? 'delete' : externalId ? 'update' : 'create',
@@ -205,13 +222,7 @@ export class OutboundWorker {
     const { snap, state } = w;
     let mapping = w.mapping;
     if (externalId) {
-      mapping ??= tx.create(ExternalMapping, {
-        id: randomUUID(),
-        entityType: EntityType.CUSTOMER,
-        entityId: snap.id,
-        provider: this.connector.provider,
-        externalId,
-      });
+      mapping ??= this.newMapping(tx, snap.id, externalId);
       mapping.externalId = externalId;
       // Never lower: what the provider holds is at least this version.
       mapping.lastSyncedVersion = Math.max(mapping.lastSyncedVersion ?? 0, snap.version);
@@ -223,6 +234,16 @@ export class OutboundWorker {
     state.lastSyncedAt = new Date();
     announce(tx, state, externalId);
     this.log.debug('synced', { customerId: snap.id, version: snap.version, externalId });
+  }
+
+  private newMapping(tx: EntityManager, customerId: string, externalId: string): ExternalMapping {
+    return tx.create(ExternalMapping, {
+      id: randomUUID(),
+      entityType: EntityType.CUSTOMER,
+      entityId: customerId,
+      provider: this.connector.provider,
+      externalId,
+    });
   }
 
   private async failed(tx: EntityManager, w: Work, err: ProviderError): Promise<void> {

@@ -70,7 +70,19 @@ export class SalesforcePoller {
           name: 'contact',
           value: now.toISOString(),
         });
-      const start = new Date(cursor.value);
+      let start = new Date(cursor.value);
+      // Salesforce keeps deleted-record data 15 days (updated 30): after a longer pause, poll what is left and say
+      // that importFromProvider is needed to catch up fully.
+      const oldest = new Date(now.getTime() - 14 * 86_400_000);
+      if (start < oldest) {
+        this.logger.warn(
+          'Salesforce poll cursor is older than the replication window; run importFromProvider(SALESFORCE)',
+          {
+            cursor: cursor.value,
+          },
+        );
+        start = oldest;
+      }
       if (now.getTime() - start.getTime() < 1000) return 0;
       await this.ready();
       const contact = this.conn.sobject('Contact');

@@ -20,6 +20,12 @@ describe('API tokens', () => {
     const ok = await t.gql(query, {}, { authorization: 'Bearer second-token' });
     expect(ok.status).toBe(200);
     expect(ok.data).toEqual({ customers: { totalCount: 0 } });
+    // Only a bare browser GET (the Sandbox page) skips auth; a persisted-query GET does not.
+    const apq = await fetch(
+      `${t.url}/graphql?extensions=${encodeURIComponent('{"persistedQuery":{"version":1,"sha256Hash":"abc"}}')}`,
+      { headers: { 'apollo-require-preflight': 'true' } },
+    );
+    expect(apq.status).toBe(401);
     // Health checks stay open for load balancers.
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   });

@@ -172,6 +172,25 @@ describe('two-way customer sync with Stripe', () => {
     expect(emu.customers().filter((x) => x.email === 'down@example.com')).toHaveLength(1);
   });
 
+  it('sends only the fields changed locally, so a Stripe edit to another field is not overwritten', async () => {
+    const c = await create('Partial', 'partial@example.com');
+    const { externalId } = await synced(c.id, 1);
+    emu.setWebhookUrl(undefined); // the Stripe edit has not reached us yet
+    try {
+      await dashboard.customers.update(externalId!, { email: 'edited.in.stripe@example.com' });
+      await t.gql(`mutation($id: ID!) { updateCustomer(id: $id, input: {name: "Partial Renamed"}) { version } }`, {
+        id: c.id,
+      });
+      await synced(c.id, 2);
+      expect(emu.customers().find((x) => x.id === externalId)).toMatchObject({
+        name: 'Partial Renamed',
+        email: 'edited.in.stripe@example.com',
+      });
+    } finally {
+      emu.setWebhookUrl(`${t.url}/webhooks/stripe`);
+    }
+  });
+
   it('never makes a second Stripe customer when a create succeeded but its reply was lost', async () => {
     // The emulator runs the create but answers after the client has given up (STRIPE_TIMEOUT_MS=1000).
     emu.injectFaults({ latencyMs: 1500, count: 1, path: '/v1/customers' });
@@ -195,7 +214,7 @@ describe('two-way customer sync with Stripe', () => {
     });
     emu.setWebhookUrl(undefined);
     try {
-      const twin = await dashboard.customers.create({ name: 'Link Me', email: 'LINK.ME@example.com' });
+      const twin = await dashboard.customers.create({ name: 'Link Me In Stripe', email: 'LINK.ME@example.com' });
       const a = await dashboard.customers.create({ name: 'Import A', email: 'import.a@example.com' });
       await dashboard.customers.create({ name: 'No Email' });
       const b = await dashboard.customers.create({ email: 'import.b@example.com' });
@@ -211,11 +230,17 @@ describe('two-way customer sync with Stripe', () => {
         expect(r.data!.importJob.status).toBe('COMPLETED');
         return r.data!.importJob;
       });
-      expect(job).toMatchObject({ created: 2, linked: 1, skipped: 1, updated: 0, error: null });
+      // `updated`: the Stripe email edit made while webhooks were off (test above) is caught up by the import.
+      expect(job).toMatchObject({ created: 2, linked: 1, skipped: 1, updated: 1, error: null });
+      expect((await localByEmail('edited.in.stripe@example.com'))[0]).toMatchObject({ name: 'Partial Renamed' });
       // Everything else was already linked and identical: left alone.
-      expect(job.unchanged).toBe((job.processed as number) - 4);
+      expect(job.unchanged).toBe((job.processed as number) - 5);
       expect(emu.customers().find((x) => x.id === twin.id)?.metadata.internal_id).toBe(offline.id);
-      expect(await localByEmail('link.me@example.com')).toHaveLength(1);
+      // Linking keeps the catalog's data and sends it to Stripe.
+      expect(await localByEmail('link.me@example.com')).toEqual([
+        expect.objectContaining({ name: 'Link Me', version: 1 }),
+      ]);
+      await expectEventually(() => expect(emu.customers().find((x) => x.id === twin.id)?.name).toBe('Link Me'));
       expect(job.processed).toBe(emu.customers().length);
       expect((await localByEmail('import.a@example.com'))[0]).toMatchObject({ name: 'Import A' });
       // A Stripe customer without a name gets its email as name.

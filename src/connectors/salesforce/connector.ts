@@ -11,7 +11,7 @@ import type {
   WriteResult,
 } from '../connector.js';
 import { isNetworkError, ProviderError } from '../provider-error.js';
-import { CONTACT_FIELDS, fromContact, toContact, type ContactRecord } from './mappers.js';
+import { CONTACT_FIELDS, fromContact, toContact, toContactFields, type ContactRecord } from './mappers.js';
 
 /** sObject Collections take at most 200 records a call (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm). */
 export const COLLECTION_LIMIT = 200;
@@ -153,21 +153,43 @@ export class SalesforceConnector implements Connector {
   private async write(writes: CustomerWrite[]): Promise<WriteResult[]> {
     const results: WriteResult[] = new Array(writes.length);
     const field = this.options.externalIdField;
-    const upserts = writes.map((w, i) => ({ w, i })).filter(({ w }) => w.op === 'upsert');
-    const deletes = writes.map((w, i) => ({ w, i })).filter(({ w }) => w.op === 'delete');
+    const indexed = writes.map((w, i) => ({ w, i }));
+    // New records: upsert keyed by our id in the External ID field, so a create whose reply was lost is not
+    // repeated. Linked records: update by their Contact Id (the External ID may be missing there), only the
+    // fields that changed, and (re)stamp our id.
+    const creates = indexed.filter(({ w }) => w.op === 'upsert' && !w.externalId);
+    const updates = indexed.filter(({ w }) => w.op === 'upsert' && w.externalId);
+    const deletes = indexed.filter(({ w }) => w.op === 'delete');
     for (const { i } of deletes.filter(({ w }) => !w.externalId)) results[i] = { ok: true, externalId: null };
     const toDelete = deletes.filter(({ w }) => w.externalId);
 
-    if (upserts.length > 0) {
-      const records = upserts.map(({ w }) => ({ attributes: { type: 'Contact' }, ...toContact(w.customer, field) }));
+    if (creates.length > 0) {
+      const records = creates.map(({ w }) => ({ attributes: { type: 'Contact' }, ...toContact(w.customer, field) }));
       const out = (await this.call('contact upsert', () =>
         this.conn.sobject('Contact').upsert(records as never, field, { allOrNone: false }),
       )) as unknown as RecordResult[];
-      upserts.forEach(({ i }, k) => {
+      creates.forEach(({ i }, k) => {
         const r = out[k];
         results[i] = r?.success
           ? { ok: true, externalId: r.id ?? null }
           : { ok: false, error: recordError(r ?? { success: false }, 'contact upsert') };
+      });
+    }
+    if (updates.length > 0) {
+      const records = updates.map(({ w }) => ({
+        attributes: { type: 'Contact' },
+        Id: w.externalId,
+        [field]: w.customer.id,
+        ...(w.changed ? toContactFields(w.changed) : toContact(w.customer, field)),
+      }));
+      const out = (await this.call('contact update', () =>
+        this.conn.sobject('Contact').update(records as never, { allOrNone: false }),
+      )) as unknown as RecordResult[];
+      updates.forEach(({ w, i }, k) => {
+        const r = out[k];
+        results[i] = r?.success
+          ? { ok: true, externalId: w.externalId ?? null }
+          : { ok: false, error: recordError(r ?? { success: false }, 'contact update') };
       });
     }
     if (toDelete.length > 0) {

@@ -37,6 +37,14 @@ export function toContact(c: CustomerSnapshot, externalIdField: string): Contact
   return { ...splitName(c.name), Email: c.email, [externalIdField]: c.id };
 }
 
+/** Only the given fields, as Contact fields (a name change rewrites both FirstName and LastName). */
+export function toContactFields(changed: Partial<Record<'name' | 'email', string>>): ContactRecord {
+  return {
+    ...(changed.name !== undefined ? splitName(changed.name) : {}),
+    ...(changed.email !== undefined ? { Email: changed.email } : {}),
+  };
+}
+
 export function fromContact(r: ContactRecord, externalIdField: string): ExternalCustomer {
   const deleted = r.IsDeleted === true || r.IsDeleted === 'true';
   const internalId = r[externalIdField];

@@ -80,13 +80,12 @@ export class StripeConnector implements Connector {
       write: async (writes: CustomerWrite[]): Promise<WriteResult[]> => {
         const results: WriteResult[] = [];
         for (const w of writes) {
+          const created: { id?: string } = {};
           try {
-            results.push({ ok: true, externalId: await this.writeOne(w) });
+            results.push({ ok: true, externalId: await this.writeOne(w, created) });
           } catch (err) {
-            results.push({
-              ok: false,
-              error: err instanceof ProviderError ? err : toProviderError(err, 'customer write'),
-            });
+            const error = err instanceof ProviderError ? err : toProviderError(err, 'customer write');
+            results.push({ ok: false, error, ...(created.id ? { externalId: created.id } : {}) });
           }
         }
         return results;
@@ -115,7 +114,7 @@ export class StripeConnector implements Connector {
     };
   }
 
-  private async writeOne(w: CustomerWrite): Promise<string | null> {
+  private async writeOne(w: CustomerWrite, created: { id?: string }): Promise<string | null> {
     const stripe = this.stripe;
     const options = { idempotencyKey: w.idempotencyKey };
     if (w.op === 'delete') {
@@ -130,23 +129,27 @@ export class StripeConnector implements Connector {
       });
       return id;
     }
-    const params = toStripeCustomerParams(w.customer);
     if (w.externalId) {
       const id = w.externalId;
+      if (w.changed && Object.keys(w.changed).length === 0) return id; // Stripe already holds all of it
+      const params = toStripeCustomerParams(w.customer, w.changed);
       return this.call('customer update', async () => (await stripe.customers.update(id, params, options)).id);
     }
+    const params = toStripeCustomerParams(w.customer);
     // Create in two steps. The create is keyed by OUR customer id (not the event) with fixed params, so a create
     // whose reply was lost — retried, or superseded by a newer version's event — gets the same Stripe customer
     // back instead of making a second one (https://docs.stripe.com/api/idempotent_requests). The data follows as
     // an update keyed by the event.
-    const created = await this.call('customer create', () =>
+    const customer = await this.call('customer create', () =>
       stripe.customers.create(
         { metadata: { [INTERNAL_ID_KEY]: w.customer.id } },
         { idempotencyKey: `${STRIPE_KEY_PREFIX}create:${w.customer.id}` },
       ),
     );
-    await this.call('customer update', () => stripe.customers.update(created.id, params, options));
-    return created.id;
+    // From here on a failure still reports the id, so the mapping is kept and the retry updates this customer.
+    created.id = customer.id;
+    await this.call('customer update', () => stripe.customers.update(customer.id, params, options));
+    return customer.id;
   }
 
   /** Pages through all customers with cursor pagination (https://docs.stripe.com/api/pagination). */

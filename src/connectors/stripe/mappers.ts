@@ -7,8 +7,13 @@ import type { ExternalCustomer } from '../connector.js';
 /** The metadata key holding our id on the Stripe customer (https://docs.stripe.com/api/metadata). */
 export const INTERNAL_ID_KEY = 'internal_id';
 
-export function toStripeCustomerParams(c: CustomerSnapshot): Stripe.CustomerCreateParams & Stripe.CustomerUpdateParams {
-  return { name: c.name, email: c.email, metadata: { [INTERNAL_ID_KEY]: c.id } };
+/** Create/update params; with `changed`, only those fields (plus our id). */
+export function toStripeCustomerParams(
+  c: CustomerSnapshot,
+  changed?: Partial<Record<'name' | 'email', string>>,
+): Stripe.CustomerCreateParams & Stripe.CustomerUpdateParams {
+  const fields = changed ?? { name: c.name, email: c.email };
+  return { ...fields, metadata: { [INTERNAL_ID_KEY]: c.id } };
 }
 
 export function fromStripeCustomer(c: Stripe.Customer | Stripe.DeletedCustomer): ExternalCustomer {
