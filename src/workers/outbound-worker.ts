@@ -106,11 +106,6 @@ export class OutboundWorker {
     this.subs = [];
   }
 
-  /** Handles one customer event for this provider; `attempt` counts from 1. */
-  async process(envelope: EventEnvelope, attempt: number): Promise<void> {
-    await this.processMany([{ envelope, attempt }]);
-  }
-
   /**
    * Writes a batch of events: drops what is superseded by a newer version (its own event follows on the same
    * partition) or already written, marks the rest SYNCING, writes them in one provider call where possible,

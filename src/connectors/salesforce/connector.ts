@@ -76,7 +76,6 @@ function recordError(r: RecordResult, action: string): ProviderError {
 
 export interface SalesforceConnectorOptions {
   externalIdField: string;
-  orgId: string | undefined;
 }
 
 /** Customer ↔ Contact through jsforce: batched writes, idempotent upserts by External ID, SOQL backfill. */
