@@ -67,6 +67,11 @@ const schema = z.object({
     .regex(/^[A-Za-z][A-Za-z0-9_]*__c$/, 'must be a custom field API name (..__c)')
     .default('Catalog_Sync_Id__c'),
   SALESFORCE_CLIENT_NAME: z.string().default('catalog-sync'),
+  // Optional: new Contacts are created under this Account (otherwise they are private contacts).
+  SALESFORCE_ACCOUNT_ID: z
+    .string()
+    .regex(/^001[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'must be a 15 or 18 character Account id (001...)')
+    .optional(),
   // 0 turns the getUpdated/getDeleted poll off (outbound messages only).
   SALESFORCE_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   SALESFORCE_RATE_LIMIT_RPS: z.coerce.number().positive().max(10_000).default(20),

@@ -43,7 +43,7 @@ export function createConnectors(config: Config, logger: Logger): Connectors {
         conn,
         ready,
         new RateLimiter(config.SALESFORCE_RATE_LIMIT_RPS),
-        { externalIdField: config.SALESFORCE_EXTERNAL_ID_FIELD },
+        { externalIdField: config.SALESFORCE_EXTERNAL_ID_FIELD, accountId: config.SALESFORCE_ACCOUNT_ID },
         logger.child({ component: 'salesforce' }),
       );
       byProvider.set(provider, connector);

@@ -7,10 +7,13 @@ import { salesforceEnv, SF_ORG_ID, startSalesforce } from '../support/salesforce
 describe('two-way customer sync with Salesforce', () => {
   let t: TestApp;
   let sf: SalesforceEmulator;
+  let accountId: string;
 
   beforeAll(async () => {
     sf = await startSalesforce();
+    accountId = sf.ui.create('Account', { Name: 'Catalog Customers' });
     t = await startTestApp({
+      SALESFORCE_ACCOUNT_ID: accountId,
       SYNC_PROVIDERS: 'SALESFORCE',
       SYNC_RETRY_BASE_MS: '50',
       SYNC_RETRY_MAX_MS: '400',
@@ -42,6 +45,7 @@ describe('two-way customer sync with Salesforce', () => {
       LastName: 'Salomea Curie',
       Email: 'marie@example.com',
       Catalog_Sync_Id__c: c.id,
+      AccountId: accountId,
     });
     expect(sf.lastModifiedClient(contact.Id)).toBe('catalog-sync');
 

@@ -76,6 +76,8 @@ function recordError(r: RecordResult, action: string): ProviderError {
 
 export interface SalesforceConnectorOptions {
   externalIdField: string;
+  /** Account new Contacts are linked to, if any. */
+  accountId?: string | undefined;
 }
 
 /** Customer ↔ Contact through jsforce: batched writes, idempotent upserts by External ID, SOQL backfill. */
@@ -163,7 +165,12 @@ export class SalesforceConnector implements Connector {
     const toDelete = deletes.filter(({ w }) => w.externalId);
 
     if (creates.length > 0) {
-      const records = creates.map(({ w }) => ({ attributes: { type: 'Contact' }, ...toContact(w.customer, field) }));
+      const account = this.options.accountId ? { AccountId: this.options.accountId } : {};
+      const records = creates.map(({ w }) => ({
+        attributes: { type: 'Contact' },
+        ...toContact(w.customer, field),
+        ...account,
+      }));
       const out = (await this.call('contact upsert', () =>
         this.conn.sobject('Contact').upsert(records as never, field, { allOrNone: false }),
       )) as unknown as RecordResult[];
