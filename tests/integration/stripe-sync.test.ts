@@ -162,6 +162,10 @@ describe('two-way customer sync with Stripe', () => {
       return st;
     });
     expect(failed.attempts).toBe(3);
+    const failures = await t.gql<{ syncFailures: Array<{ entityId: string; lastError: string }> }>(
+      `{ syncFailures(provider: STRIPE) { entityId lastError } }`,
+    );
+    expect(failures.data!.syncFailures).toEqual([expect.objectContaining({ entityId: d.id })]);
 
     const retried = await t.gql<{ retrySync: StatusData }>(
       `mutation($id: ID!) { retrySync(entityType: CUSTOMER, entityId: $id, provider: STRIPE) { state attempts lastError } }`,
