@@ -15,6 +15,10 @@ import { lockForInbound } from './record-lock.js';
  * or email, create the rest, update what differs). Progress is saved on the ImportJob every page, so clients
  * can poll `importJob(id)`. One job per provider and entity type runs at a time.
  */
+const IMPORT_LOCK_KEY = 727_003;
+/** Progress is saved at least every 25 records; a RUNNING job silent this long is taken as dead. */
+const ABANDONED_AFTER_MS = 5 * 60_000;
+
 export class ImportRunner {
   private readonly running = new Map<string, Promise<void>>();
 
@@ -34,13 +38,26 @@ export class ImportRunner {
       throw new AppError('BAD_USER_INPUT', `Importing ${entityType} is not supported yet`, { details: { entityType } });
     }
     const em = this.orm.em.fork();
-    const active = await em.findOne(ImportJob, { provider, entityType, status: ImportJobStatus.RUNNING });
-    if (active && this.running.has(active.id)) return active;
-    const job = em.create(ImportJob, { id: randomUUID(), provider, entityType, status: ImportJobStatus.RUNNING });
-    await em.flush();
-    const run = this.run(job.id, connector).finally(() => this.running.delete(job.id));
-    this.running.set(job.id, run);
-    return job;
+    const job = await em.transactional(async (tx) => {
+      // One import per provider and entity type across all API instances: serialize the check on a lock.
+      await tx.execute('select pg_advisory_xact_lock(?, hashtext(?))', [IMPORT_LOCK_KEY, `${provider}:${entityType}`]);
+      const active = await tx.findOne(ImportJob, { provider, entityType, status: ImportJobStatus.RUNNING });
+      if (active && Date.now() - active.updatedAt.getTime() < ABANDONED_AFTER_MS)
+        return { job: active, started: false };
+      if (active) {
+        active.status = ImportJobStatus.FAILED;
+        active.error = 'abandoned: its process stopped reporting progress';
+        active.finishedAt = new Date();
+      }
+      return {
+        job: tx.create(ImportJob, { id: randomUUID(), provider, entityType, status: ImportJobStatus.RUNNING }),
+        started: true,
+      };
+    });
+    if (!job.started) return job.job;
+    const run = this.run(job.job.id, connector).finally(() => this.running.delete(job.job.id));
+    this.running.set(job.job.id, run);
+    return job.job;
   }
 
   /** Resolves when every job started by this runner has finished (tests, shutdown). */

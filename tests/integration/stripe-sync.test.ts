@@ -1,6 +1,9 @@
 import type Stripe from 'stripe';
 import { signatureHeader, type StripeEmulator } from '../../emulators/stripe/index.js';
+import { randomUUID } from 'node:crypto';
 import { CustomerService } from '../../src/domain/customer-service.js';
+import { ImportJob, ImportJobStatus } from '../../src/domain/entities/index.js';
+import { EntityType, Provider } from '../../src/domain/enums.js';
 import type { InboundOutcome } from '../../src/workers/inbound-worker.js';
 import { expectEventually, present } from '../support/eventually.js';
 import { customersApi, type StatusData } from '../support/customers-api.js';
@@ -254,5 +257,42 @@ describe('two-way customer sync with Stripe', () => {
     } finally {
       emu.setWebhookUrl(`${t.url}/webhooks/stripe`);
     }
+  });
+
+  it('runs one import per provider at a time, and replaces one whose process died', async () => {
+    const em = t.app.orm.em.fork();
+    const stale = em.create(ImportJob, {
+      id: randomUUID(),
+      provider: Provider.STRIPE,
+      entityType: EntityType.CUSTOMER,
+      status: ImportJobStatus.RUNNING,
+    });
+    await em.flush();
+    await em.execute(`update import_job set updated_at = now() - interval '1 hour' where id = ?`, [stale.id]);
+    const start = () =>
+      t.gql<{ importFromProvider: { id: string } }>(
+        `mutation { importFromProvider(provider: STRIPE, entityType: CUSTOMER) { id } }`,
+      );
+
+    const fresh = (await start()).data!.importFromProvider.id;
+    expect(fresh).not.toBe(stale.id);
+    const old = await t.gql<{ importJob: unknown }>(`query($id: ID!) { importJob(id: $id) { status error } }`, {
+      id: stale.id,
+    });
+    expect(old.data!.importJob).toEqual({
+      status: 'FAILED',
+      error: 'abandoned: its process stopped reporting progress',
+    });
+    await t.app.imports!.idle();
+
+    // A job that is alive (recent progress) is returned instead of starting a second one.
+    const live = em.create(ImportJob, {
+      id: randomUUID(),
+      provider: Provider.STRIPE,
+      entityType: EntityType.CUSTOMER,
+      status: ImportJobStatus.RUNNING,
+    });
+    await em.flush();
+    expect((await start()).data!.importFromProvider.id).toBe(live.id);
   });
 });

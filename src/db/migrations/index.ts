@@ -3,10 +3,12 @@ import { Migration20261123142112_init } from './Migration20261123142112_init.js'
 import { Migration20261123144829_import_job } from './Migration20261123144829_import_job.js';
 import { Migration20261123150119_poll_cursor } from './Migration20261123150119_poll_cursor.js';
 import { Migration20261123150846_mapping_synced_data } from './Migration20261123150846_mapping_synced_data.js';
+import { Migration20261123154944_import_job_updated_at } from './Migration20261123154944_import_job_updated_at.js';
 
 export const migrationsList = [
   { name: 'Migration20261123142112_init', class: Migration20261123142112_init },
   { name: 'Migration20261123144829_import_job', class: Migration20261123144829_import_job },
   { name: 'Migration20261123150119_poll_cursor', class: Migration20261123150119_poll_cursor },
   { name: 'Migration20261123150846_mapping_synced_data', class: Migration20261123150846_mapping_synced_data },
+  { name: 'Migration20261123154944_import_job_updated_at', class: Migration20261123154944_import_job_updated_at },
 ];

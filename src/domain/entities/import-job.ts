@@ -26,6 +26,11 @@ const ImportJobSchema = defineEntity({
     skipped: p.integer().default(0),
     error: p.text().nullable(),
     startedAt: p.datetime().onCreate(() => new Date()),
+    // Bumped with every progress save: a RUNNING job that stops moving was abandoned (its process died).
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
     finishedAt: p.datetime().nullable(),
   },
 });
