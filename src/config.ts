@@ -57,6 +57,8 @@ const schema = z.object({
   SALESFORCE_API_VERSION: z
     .string()
     .regex(/^\d{2}\.0$/, 'must look like 62.0')
+    // sObject Collections upsert (used for creates) needs API 46.0 or later.
+    .refine((v) => Number(v) >= 46, 'must be 46.0 or later')
     .default('62.0'),
   SALESFORCE_ORG_ID: z
     .string()

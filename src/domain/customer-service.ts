@@ -40,7 +40,7 @@ export interface UpdateCustomerInput extends Partial<CustomerFields> {
  * import): validate, write the row, the outbox event and the per-provider sync states in one transaction.
  */
 export class CustomerService {
-  constructor(private readonly providers: readonly Provider[]) {}
+  constructor(readonly providers: readonly Provider[]) {}
 
   async get(em: EntityManager, id: string, { includeDeleted = false } = {}): Promise<Customer> {
     assertUuid(id);

@@ -48,6 +48,13 @@ export interface SubscribeOptions {
   handle(message: IncomingMessage): Promise<void>;
 }
 
+/** Lets a batch handler mark messages done as it goes, so a rebalance mid-batch does not redo finished work. */
+export interface BatchProgress {
+  /** Marks everything up to and including this offset as processed (committed with the next commit). */
+  done(offset: string): void;
+  heartbeat(): Promise<void>;
+}
+
 export interface SubscribeBatchOptions {
   groupId: string;
   topics: string[];
@@ -56,7 +63,7 @@ export interface SubscribeBatchOptions {
    * Called with the messages fetched together from one partition, in order. If it throws, the whole batch is
    * delivered again; when it resolves, all of it is committed.
    */
-  handleBatch(messages: IncomingMessage[], heartbeat: () => Promise<void>): Promise<void>;
+  handleBatch(messages: IncomingMessage[], progress: BatchProgress): Promise<void>;
 }
 
 export interface Subscription {
@@ -275,11 +282,11 @@ export function createKafkaTransport(opts: {
         { stopping: false },
         {
           eachBatchAutoResolve: true,
-          eachBatch: async ({ batch, heartbeat }) => {
+          eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
             try {
               await handleBatch(
                 batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m)),
-                heartbeat,
+                { done: (offset) => resolveOffset(offset), heartbeat },
               );
             } catch (err) {
               log.warn('batch handler failed; the batch will be redelivered', {

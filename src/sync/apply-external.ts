@@ -46,7 +46,10 @@ export async function applyExternalCustomer(
   }
 
   if (!current.email) return { outcome: 'skipped', reason: 'record has no email address' };
+  // Our catalog needs a name; a provider record without one gets its email as name here. What the provider
+  // itself holds (an empty name) is what lastSyncedData records, so our later writes still send the name.
   const fields = { name: current.name?.trim() || current.email, email: current.email };
+  const held = { name: current.name?.trim() ?? '', email: current.email };
   const hash = customerHash(fields);
 
   try {
@@ -60,13 +63,13 @@ export async function applyExternalCustomer(
       // field, or the same one later) is kept, not reverted by the provider's older copy of it.
       const base = mapping.lastSyncedData;
       const changed: Partial<typeof fields> = {};
-      if (!base || base.name !== fields.name) changed.name = fields.name;
+      if (!base || (base.name || base.email) !== fields.name) changed.name = fields.name;
       if (!base || base.email.toLowerCase() !== fields.email.toLowerCase()) changed.email = fields.email;
       const merged = { name: changed.name ?? local.name, email: (changed.email ?? local.email).toLowerCase() };
       const providerHasMerged = customerHash(merged) === hash;
       const updated = await customers.update(tx, local.id, changed, provider, { originInSync: providerHasMerged });
       mapping.lastSyncedHash = hash;
-      mapping.lastSyncedData = fields;
+      mapping.lastSyncedData = held;
       if (providerHasMerged) mapping.lastSyncedVersion = Math.max(mapping.lastSyncedVersion ?? 0, updated.version);
       const outcome: ApplyOutcome =
         updated.version === local.version && !changed.name && !changed.email ? 'unchanged' : 'updated';
@@ -113,7 +116,7 @@ export async function applyExternalCustomer(
         externalId,
         lastSyncedVersion: same ? local.version : null,
         lastSyncedHash: hash,
-        lastSyncedData: fields,
+        lastSyncedData: held,
       });
       await tx.flush();
       if (!same) await retrySync(tx, EntityType.CUSTOMER, local.id, provider);
@@ -128,7 +131,7 @@ export async function applyExternalCustomer(
       externalId,
       lastSyncedVersion: customer.version,
       lastSyncedHash: hash,
-      lastSyncedData: fields,
+      lastSyncedData: held,
     });
     return { outcome: 'created', customerId: customer.id, needsLink: true };
   } catch (err) {

@@ -72,17 +72,20 @@ export class OutboundWorker {
         groupId: `catalog-sync-outbound-${name}`,
         topics: [Topics.customer],
         fromBeginning: true,
-        handleBatch: async (messages, heartbeat) => {
-          const items: Item[] = [];
-          for (const m of messages) {
-            const envelope = parseEnvelope(m.value);
-            if (envelope) items.push({ envelope, attempt: 1 });
-            else this.log.warn('skipping malformed event', { topic: m.topic, offset: m.offset });
-          }
-          // Chunks the size of the provider's largest batch call (e.g. 200 for Salesforce sObject Collections).
-          for (let i = 0; i < items.length; i += this.batchSize) {
-            await this.processMany(items.slice(i, i + this.batchSize));
-            await heartbeat(); // a long backlog must not outlast the session
+        handleBatch: async (messages, progress) => {
+          // Chunks the size of the provider's largest batch call (e.g. 200 for Salesforce sObject Collections);
+          // each finished chunk is marked done, so a rebalance mid-batch does not write it again.
+          for (let i = 0; i < messages.length; i += this.batchSize) {
+            const chunk = messages.slice(i, i + this.batchSize);
+            const items: Item[] = [];
+            for (const m of chunk) {
+              const envelope = parseEnvelope(m.value);
+              if (envelope) items.push({ envelope, attempt: 1 });
+              else this.log.warn('skipping malformed event', { topic: m.topic, offset: m.offset });
+            }
+            await this.processMany(items);
+            progress.done(chunk.at(-1)!.offset);
+            await progress.heartbeat(); // a long backlog must not outlast the session
           }
         },
       }),
@@ -152,8 +155,14 @@ export class OutboundWorker {
           ok: false as const,
           error: toUnknownProviderError(this.connector.provider, new Error('no result')),
         };
-        if (result.ok) this.succeeded(tx, w, result.externalId ?? w.mapping?.externalId ?? null);
-        else await this.failed(tx, w, result.error);
+        if (result.ok) {
+          this.succeeded(tx, w, result.externalId ?? w.mapping?.externalId ?? null);
+        } else {
+          // Created but not completed (Stripe's create step ran, its update did not): keep the link with unknown
+          // content, so the retry updates that record with every field instead of creating another.
+          if (result.externalId && !w.mapping) w.mapping = this.newMapping(tx, w.snap.id, result.externalId);
+          await this.failed(tx, w, result.error);
+        }
       }
     });
   }

@@ -211,6 +211,23 @@ describe('two-way customer sync with Stripe', () => {
     });
   });
 
+  it('keeps the Stripe customer when its create ran but the follow-up update failed, and retries with an update', async () => {
+    // Only the update step (POST /v1/customers/cus_…) fails; the create (POST /v1/customers) goes through.
+    emu.injectFaults({ status: 500, count: 1, path: '/v1/customers/' });
+    const c = await create('Half Done', 'half.done@example.com');
+    const s = await synced(c.id, 1);
+    expect(s.attempts).toBe(2);
+    const creates = emu
+      .requestLog()
+      .filter(
+        (r) => r.method === 'POST' && r.path === '/v1/customers' && r.idempotencyKey === `catalog-sync:create:${c.id}`,
+      );
+    expect(creates).toHaveLength(1);
+    expect(emu.customers().filter((x) => x.metadata.internal_id === c.id)).toEqual([
+      expect.objectContaining({ id: s.externalId, name: 'Half Done', email: 'half.done@example.com' }),
+    ]);
+  });
+
   it('imports existing Stripe customers: links by email, creates the rest, skips what it cannot hold', async () => {
     const existing = await create('Already Here', 'already.here@example.com');
     await synced(existing.id, 1);

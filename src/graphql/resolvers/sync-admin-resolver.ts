@@ -24,6 +24,11 @@ export class SyncAdminResolver {
     @Arg('provider', () => Provider) provider: Provider,
   ): Promise<SyncStatus> {
     assertUuid(entityId, 'entityId');
+    if (!services.customers.providers.includes(provider)) {
+      throw new AppError('BAD_USER_INPUT', `${provider} is not enabled on this server (SYNC_PROVIDERS)`, {
+        details: { provider },
+      });
+    }
     const status = await retrySync(em, entityType, entityId, provider);
     services.afterCommit();
     return toSyncStatus(status);
