@@ -2,13 +2,9 @@ import 'reflect-metadata';
 import { startApp, ROLES, type Role } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { silenceKafkajsTimerWarnings } from './warnings.js';
 
-// kafkajs 2.2.4 (maintenance mode) computes a negative timer delay in its request queue; Node >= 24 warns about
-// each one. The delay is clamped to 1 ms either way, so the warning is noise: drop that one kind only.
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name !== 'TimeoutNegativeWarning') console.warn(warning);
-});
+silenceKafkajsTimerWarnings();
 
 /** Process entry: `node dist/src/main.js <api|worker|relay|all>` (default all). */
 async function main() {
