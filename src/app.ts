@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { createOrm, migrate, type Orm } from './db/orm.js';
 import { CustomerService } from './domain/customer-service.js';
+import { ALL_PROVIDERS, Provider } from './domain/enums.js';
 import { createKafkaTransport, type KafkaTransport, type Subscription } from './events/kafka.js';
 import { OutboxRelay } from './events/outbox-relay.js';
 import { ALL_TOPICS } from './events/topics.js';
@@ -121,7 +122,19 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
         const runner = imports;
         stops.push(stopping('imports', () => runner.idle()));
       }
-      const services: Services = { customers, imports, afterCommit };
+      const services: Services = {
+        customers,
+        imports,
+        afterCommit,
+        providers: () =>
+          ALL_PROVIDERS.map((provider) => ({
+            provider,
+            enabled: config.SYNC_PROVIDERS.includes(provider),
+            configured: connectors.byProvider.has(provider),
+            webhook: provider === Provider.STRIPE ? !!connectors.stripe?.webhookSecret : !!connectors.salesforce?.orgId,
+            apiUsage: connectors.byProvider.get(provider)?.apiUsage?.() ?? null,
+          })),
+      };
       const stripe = connectors.stripe;
       if (stripe && !stripe.webhookSecret)
         logger.warn('STRIPE_WEBHOOK_SECRET is not set: /webhooks/stripe is disabled');

@@ -77,6 +77,8 @@ export interface Connector {
   readonly customers: CustomerPort;
   /** Turns one message from `inbound.<provider>` into the changes it announces (none if irrelevant). */
   parseInbound(message: unknown): InboundChange[];
+  /** Daily API usage as the provider last reported it, where it does (Salesforce Sforce-Limit-Info). */
+  apiUsage?(): { used: number; limit: number } | undefined;
   /** Idempotency key for a write caused by event `eventId`; recognizable in webhooks as ours. */
   idempotencyKey(eventId: string, operation: string): string;
 }

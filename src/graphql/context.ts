@@ -2,12 +2,22 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { CustomerService } from '../domain/customer-service.js';
 import { ExternalMapping } from '../domain/entities/index.js';
-import { EntityType } from '../domain/enums.js';
+import { EntityType, type Provider } from '../domain/enums.js';
 import { listStatuses, type SyncStatusView } from '../domain/sync-status.js';
 import type { ImportRunner } from '../sync/import-runner.js';
 
+export interface ProviderStatusView {
+  provider: Provider;
+  enabled: boolean;
+  configured: boolean;
+  webhook: boolean;
+  apiUsage: { used: number; limit: number } | null;
+}
+
 export interface Services {
   customers: CustomerService;
+  /** Per provider: enabled, configured, webhook on, API usage. */
+  providers: () => ProviderStatusView[];
   /** Backfills from providers; undefined when no provider is configured. */
   imports?: ImportRunner | undefined;
   /** Called after a mutation commits, so the outbox relay in this process publishes without waiting a poll. */

@@ -89,6 +89,23 @@ describe('Stripe and Salesforce in tandem, through the local catalog', () => {
     );
   });
 
+  it('reports each provider: enabled, configured, webhook, API usage from Sforce-Limit-Info', async () => {
+    const res = await t.gql<{ providers: Array<Record<string, unknown>> }>(
+      `{ providers { provider enabled configured webhook apiUsage { used limit } } }`,
+    );
+    expect(res.data!.providers).toEqual([
+      { provider: 'STRIPE', enabled: true, configured: true, webhook: true, apiUsage: null },
+      {
+        provider: 'SALESFORCE',
+        enabled: true,
+        configured: true,
+        webhook: true,
+        apiUsage: { used: expect.any(Number), limit: 15000 },
+      },
+    ]);
+    expect((res.data!.providers[1]!.apiUsage as { used: number }).used).toBeGreaterThan(0);
+  });
+
   it('a Salesforce outage does not hold back Stripe', async () => {
     sf.injectFaults({ status: 503, count: 1000, path: '/composite/sobjects' });
     try {

@@ -6,6 +6,7 @@ import { retrySync } from '../../sync/retry-sync.js';
 import type { GraphQLContext } from '../context.js';
 import { EntityType, Provider } from '../types/enums.js';
 import { ImportJobType } from '../types/import-job.js';
+import { ProviderStatus } from '../types/provider-status.js';
 import { SyncStatus } from '../types/sync-status.js';
 import { toSyncStatus } from './sync-status-resolver.js';
 
@@ -45,6 +46,11 @@ export class SyncAdminResolver {
   ): Promise<ImportJobType> {
     if (!services.imports) throw new AppError('BAD_USER_INPUT', 'No provider is configured on this server');
     return toJob(await services.imports.start(provider, entityType));
+  }
+
+  @Query(() => [ProviderStatus], { description: 'Which providers this server syncs with, and how they are doing.' })
+  providers(@Ctx() { services }: GraphQLContext): ProviderStatus[] {
+    return services.providers();
   }
 
   @Query(() => ImportJobType)
