@@ -6,6 +6,7 @@ import type { CustomerService } from '../domain/customer-service.js';
 import { Customer, ExternalMapping } from '../domain/entities/index.js';
 import { EntityType, type Provider } from '../domain/enums.js';
 import { ValidationError } from '../errors.js';
+import { lockExternalRecord } from './record-lock.js';
 import { retrySync } from './retry-sync.js';
 
 export type ApplyOutcome = 'created' | 'linked' | 'updated' | 'deleted' | 'unchanged' | 'skipped';
@@ -33,6 +34,8 @@ export async function applyExternalCustomer(
   externalId: string,
   current: ExternalCustomer | undefined,
 ): Promise<ApplyResult> {
+  // Callers take it first (lock order); taking it again here is free and keeps this function safe on its own.
+  await lockExternalRecord(tx, provider, externalId);
   const mapping = await tx.findOne(ExternalMapping, { provider, entityType: EntityType.CUSTOMER, externalId });
 
   if (!current || current.deleted) {

@@ -7,8 +7,8 @@ import { EntityType, type Provider } from '../domain/enums.js';
 import type { Orm } from '../db/orm.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { applyExternalCustomer } from './apply-external.js';
-import { lockForInbound } from './record-lock.js';
+import { applyExternalCustomer, type ApplyResult } from './apply-external.js';
+import { lockExternalRecord, lockForInbound } from './record-lock.js';
 
 /**
  * Backfill: pages through every record of a provider and applies each like an inbound change (link by our id
@@ -71,24 +71,33 @@ export class ImportRunner {
     try {
       let sincePersist = 0;
       for await (const listed of connector.customers.list()) {
-        const result = await em.fork().transactional(async (tx) => {
-          // A page can be minutes old by the time we reach a record: for linked records that look changed, apply
-          // the current version, read under the same lock the sync workers use.
-          let record: ExternalCustomer | undefined = listed;
-          const mapping = await tx.findOne(ExternalMapping, {
-            provider: connector.provider,
-            entityType: EntityType.CUSTOMER,
-            externalId: listed.externalId,
+        let result: ApplyResult;
+        try {
+          result = await em.fork().transactional(async (tx) => {
+            // A page can be minutes old by the time we reach a record: for linked records that look changed, apply
+            // the current version, read under the same lock the sync workers use.
+            await lockExternalRecord(tx, connector.provider, listed.externalId);
+            let record: ExternalCustomer | undefined = listed;
+            const mapping = await tx.findOne(ExternalMapping, {
+              provider: connector.provider,
+              entityType: EntityType.CUSTOMER,
+              externalId: listed.externalId,
+            });
+            const listedHash = listed.email
+              ? customerHash({ name: listed.name?.trim() || listed.email, email: listed.email })
+              : null;
+            if (mapping && mapping.lastSyncedHash !== listedHash) {
+              await lockForInbound(tx, mapping.entityId, connector.provider);
+              record = await connector.customers.fetch(listed.externalId);
+            }
+            return applyExternalCustomer(tx, this.customers, connector.provider, listed.externalId, record);
           });
-          const listedHash = listed.email
-            ? customerHash({ name: listed.name?.trim() || listed.email, email: listed.email })
-            : null;
-          if (mapping && mapping.lastSyncedHash !== listedHash) {
-            await lockForInbound(tx, mapping.entityId, connector.provider);
-            record = await connector.customers.fetch(listed.externalId);
-          }
-          return applyExternalCustomer(tx, this.customers, connector.provider, listed.externalId, record);
-        });
+        } catch (error) {
+          // One record that cannot be applied (a provider error on its re-fetch, a constraint) does not end the
+          // import: it is counted as skipped and logged, and the next import or change picks it up again.
+          this.logger.warn('import could not apply a record', { externalId: listed.externalId, error });
+          result = { outcome: 'skipped', reason: error instanceof Error ? error.message : String(error) };
+        }
         const record = listed;
         if (result.needsLink && result.customerId) {
           await connector.customers

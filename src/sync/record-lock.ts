@@ -3,6 +3,17 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, SyncState } from '../domain/entities/index.js';
 import { EntityType, type Provider } from '../domain/enums.js';
 
+const APPLY_LOCK_KEY = 727_004;
+
+/**
+ * Serializes everything that applies one provider record (webhook, poll, import): the second waits, then finds
+ * the first one's mapping instead of creating a duplicate customer. Taken first, before any row lock, so the
+ * lock order is always: provider record, customer row, sync state. Re-entrant within a transaction.
+ */
+export async function lockExternalRecord(tx: EntityManager, provider: Provider, externalId: string): Promise<void> {
+  await tx.execute('select pg_advisory_xact_lock(?, hashtext(?))', [APPLY_LOCK_KEY, `${provider}:${externalId}`]);
+}
+
 /**
  * Locks a customer for applying a provider change: the customer row first, then its sync state with that
  * provider. Every path takes them in this order — mutations lock the customer and then update sync states;

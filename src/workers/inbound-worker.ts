@@ -9,7 +9,7 @@ import type { Orm } from '../db/orm.js';
 import { DelayDelivery, type KafkaTransport, type Subscription } from '../events/kafka.js';
 import { providerTopics } from '../events/topics.js';
 import type { Logger } from '../logger.js';
-import { lockForInbound } from '../sync/record-lock.js';
+import { lockExternalRecord, lockForInbound } from '../sync/record-lock.js';
 import { LOCK_TIMEOUT } from './outbound-worker.js';
 import { applyExternalCustomer, type ApplyResult } from '../sync/apply-external.js';
 import { randomUUID } from 'node:crypto';
@@ -97,6 +97,7 @@ export class InboundWorker {
           [randomUUID(), provider, change.eventId],
         );
         if (claimed.length === 0) return undefined;
+        await lockExternalRecord(tx, provider, change.externalId);
         // Wait for any write of ours to this record to finish (the outbound worker holds this row lock across
         // its provider call), then read the provider's current record: never older than what we wrote.
         const mapping = await tx.findOne(ExternalMapping, {

@@ -80,4 +80,11 @@ describe('applying a provider change to a record with local changes in flight', 
     expect((await apply(externalId, 'Echo', 'echo@example.com')).outcome).toBe('unchanged');
     expect((await apply(externalId, 'Echo', 'not-an-email')).outcome).toBe('skipped');
   });
+
+  it('two paths applying the same new provider record at once create one customer', async () => {
+    const externalId = `cus_${randomUUID().slice(0, 8)}`;
+    const outcomes = await Promise.all([1, 2].map(() => apply(externalId, 'Raced', 'raced@example.com')));
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(['created', 'unchanged']);
+    expect(await orm.em.fork().count(Customer, { email: 'raced@example.com' })).toBe(1);
+  });
 });
