@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { LockKeys, lockXact } from './advisory-locks.js';
 import { ormOptions } from './orm-options.js';
 
 export type Orm = MikroORM;
@@ -7,15 +8,13 @@ export async function createOrm(databaseUrl: string, poolMax?: number): Promise<
   return MikroORM.init(ormOptions(databaseUrl, poolMax));
 }
 
-const MIGRATION_LOCK_KEY = 727_000;
-
 /**
  * Applies pending migrations. Several processes (api, relay, worker) start at once in a deployment, so they
  * serialize on a transaction-scoped advisory lock: the first migrates, the others then find nothing to do.
  */
 export async function migrate(orm: Orm): Promise<void> {
   await orm.em.fork().transactional(async (tx) => {
-    await tx.execute('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]);
+    await lockXact(tx, LockKeys.migrations);
     await orm.migrator.up();
   });
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockKeys, tryLockXact } from '../db/advisory-locks.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import type { KafkaTransport } from './kafka.js';
@@ -11,8 +12,6 @@ import type { KafkaTransport } from './kafka.js';
  * transaction: if Kafka is down the transaction rolls back and the rows wait for the next round (at-least-once;
  * consumers dedupe by event id).
  */
-const RELAY_LOCK_KEY = 727_001;
-
 export interface OutboxRelayOptions {
   batchSize: number;
   pollIntervalMs: number;
@@ -46,10 +45,7 @@ export class OutboxRelay {
     const em = this.orm.em.fork();
     return em.transactional(async (tx: EntityManager) => {
       // tx.execute (not getConnection().execute) so every statement runs inside this transaction.
-      const [lock] = await tx.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?) as locked', [
-        RELAY_LOCK_KEY,
-      ]);
-      if (!lock?.locked) return 0;
+      if (!(await tryLockXact(tx, LockKeys.outboxRelay))) return 0;
       const rows = await tx.execute<OutboxRow[]>(
         'select seq, id, topic, key, type, payload from outbox_event where published_at is null order by seq limit ? for update',
         [this.options.batchSize],

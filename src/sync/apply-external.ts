@@ -9,6 +9,16 @@ import { ValidationError } from '../errors.js';
 import { lockExternalRecord } from './record-lock.js';
 import { retrySync } from './retry-sync.js';
 
+/**
+ * A provider record as catalog fields: a record without a name gets its email as name (our catalog needs one).
+ * Undefined when it has no email, which the catalog cannot hold.
+ */
+export function catalogFields(
+  c: Pick<ExternalCustomer, 'name' | 'email'>,
+): { name: string; email: string } | undefined {
+  return c.email ? { name: c.name?.trim() || c.email, email: c.email } : undefined;
+}
+
 export type ApplyOutcome = 'created' | 'linked' | 'updated' | 'deleted' | 'unchanged' | 'skipped';
 
 export interface ApplyResult {
@@ -51,7 +61,7 @@ export async function applyExternalCustomer(
   if (!current.email) return { outcome: 'skipped', reason: 'record has no email address' };
   // Our catalog needs a name; a provider record without one gets its email as name here. What the provider
   // itself holds (an empty name) is what lastSyncedData records, so our later writes still send the name.
-  const fields = { name: current.name?.trim() || current.email, email: current.email };
+  const fields = catalogFields(current)!;
   const held = { name: current.name?.trim() ?? '', email: current.email };
   const hash = customerHash(fields);
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LockKeys, lockXact } from '../db/advisory-locks.js';
 import type { Connector, ExternalCustomer } from '../connectors/connector.js';
 import type { CustomerService } from '../domain/customer-service.js';
 import { customerHash } from '../domain/content-hash.js';
@@ -7,7 +8,7 @@ import { EntityType, type Provider } from '../domain/enums.js';
 import type { Orm } from '../db/orm.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { applyExternalCustomer, type ApplyResult } from './apply-external.js';
+import { applyExternalCustomer, catalogFields, type ApplyResult } from './apply-external.js';
 import { lockExternalRecord, lockForInbound } from './record-lock.js';
 
 /**
@@ -15,7 +16,6 @@ import { lockExternalRecord, lockForInbound } from './record-lock.js';
  * or email, create the rest, update what differs). Progress is saved on the ImportJob every page, so clients
  * can poll `importJob(id)`. One job per provider and entity type runs at a time.
  */
-const IMPORT_LOCK_KEY = 727_003;
 /** Progress is saved at least every 25 records; a RUNNING job silent this long is taken as dead. */
 const ABANDONED_AFTER_MS = 5 * 60_000;
 
@@ -40,7 +40,7 @@ export class ImportRunner {
     const em = this.orm.em.fork();
     const job = await em.transactional(async (tx) => {
       // One import per provider and entity type across all API instances: serialize the check on a lock.
-      await tx.execute('select pg_advisory_xact_lock(?, hashtext(?))', [IMPORT_LOCK_KEY, `${provider}:${entityType}`]);
+      await lockXact(tx, LockKeys.import, `${provider}:${entityType}`);
       const active = await tx.findOne(ImportJob, { provider, entityType, status: ImportJobStatus.RUNNING });
       if (active && Date.now() - active.updatedAt.getTime() < ABANDONED_AFTER_MS)
         return { job: active, started: false };
@@ -83,9 +83,8 @@ export class ImportRunner {
               entityType: EntityType.CUSTOMER,
               externalId: listed.externalId,
             });
-            const listedHash = listed.email
-              ? customerHash({ name: listed.name?.trim() || listed.email, email: listed.email })
-              : null;
+            const listedFields = catalogFields(listed);
+            const listedHash = listedFields ? customerHash(listedFields) : null;
             if (mapping && mapping.lastSyncedHash !== listedHash) {
               await lockForInbound(tx, mapping.entityId, connector.provider);
               record = await connector.customers.fetch(listed.externalId);

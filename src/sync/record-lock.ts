@@ -1,9 +1,8 @@
 import { LockMode } from '@mikro-orm/core';
+import { LockKeys, lockXact } from '../db/advisory-locks.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, SyncState } from '../domain/entities/index.js';
 import { EntityType, type Provider } from '../domain/enums.js';
-
-const APPLY_LOCK_KEY = 727_004;
 
 /**
  * Serializes everything that applies one provider record (webhook, poll, import): the second waits, then finds
@@ -11,7 +10,7 @@ const APPLY_LOCK_KEY = 727_004;
  * lock order is always: provider record, customer row, sync state. Re-entrant within a transaction.
  */
 export async function lockExternalRecord(tx: EntityManager, provider: Provider, externalId: string): Promise<void> {
-  await tx.execute('select pg_advisory_xact_lock(?, hashtext(?))', [APPLY_LOCK_KEY, `${provider}:${externalId}`]);
+  await lockXact(tx, LockKeys.providerRecord, `${provider}:${externalId}`);
 }
 
 /**

@@ -11,7 +11,7 @@ import { providerTopics } from '../events/topics.js';
 import type { Logger } from '../logger.js';
 import { lockExternalRecord, lockForInbound } from '../sync/record-lock.js';
 import { LOCK_TIMEOUT } from './outbound-worker.js';
-import { applyExternalCustomer, type ApplyResult } from '../sync/apply-external.js';
+import { applyExternalCustomer, catalogFields, type ApplyResult } from '../sync/apply-external.js';
 import { randomUUID } from 'node:crypto';
 
 function isConstraintViolation(err: unknown): boolean {
@@ -129,16 +129,14 @@ export class InboundWorker {
   /** The event carries exactly the content we last wrote or read: nothing to do, and no API call to learn it. */
   private async announcesWhatWeSynced(change: InboundChange): Promise<boolean> {
     const a = change.announced;
-    if (!a || a.deleted || !a.email) return false;
+    const fields = a && !a.deleted ? catalogFields(a) : undefined;
+    if (!fields) return false;
     const mapping = await this.orm.em.fork().findOne(ExternalMapping, {
       provider: this.connector.provider,
       entityType: EntityType.CUSTOMER,
       externalId: change.externalId,
     });
-    return (
-      !!mapping?.lastSyncedHash &&
-      mapping.lastSyncedHash === customerHash({ name: a.name?.trim() || a.email, email: a.email })
-    );
+    return !!mapping?.lastSyncedHash && mapping.lastSyncedHash === customerHash(fields);
   }
 
   private async deadLetter(raw: string, change: InboundChange, err: unknown) {

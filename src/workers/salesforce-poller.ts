@@ -1,4 +1,5 @@
 import type { Connection } from 'jsforce';
+import { LockKeys, tryLockXact } from '../db/advisory-locks.js';
 import { randomUUID } from 'node:crypto';
 import type { SalesforceInboundMessage } from '../connectors/salesforce/connector.js';
 import { toProviderError } from '../connectors/salesforce/connector.js';
@@ -8,8 +9,6 @@ import type { Orm } from '../db/orm.js';
 import type { KafkaTransport } from '../events/kafka.js';
 import { Topics } from '../events/topics.js';
 import type { Logger } from '../logger.js';
-
-const POLL_LOCK_KEY = 727_002;
 
 /**
  * Catches what outbound messages miss — deletes (which never produce one), messages dropped after 24 h of
@@ -57,10 +56,7 @@ export class SalesforcePoller {
   async pollOnce(now: Date = new Date()): Promise<number> {
     const em = this.orm.em.fork();
     return em.transactional(async (tx) => {
-      const [lock] = await tx.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?) as locked', [
-        POLL_LOCK_KEY,
-      ]);
-      if (!lock?.locked) return 0;
+      if (!(await tryLockXact(tx, LockKeys.salesforcePoll))) return 0;
       const cursor =
         (await tx.findOne(PollCursor, { provider: Provider.SALESFORCE, name: 'contact' })) ??
         // First run: start from now; importFromProvider covers what existed before.

@@ -278,13 +278,17 @@ describe('two-way customer sync with Stripe', () => {
 
   it('runs one import per provider at a time, and replaces one whose process died', async () => {
     const em = t.app.orm.em.fork();
-    const stale = em.create(ImportJob, {
-      id: randomUUID(),
-      provider: Provider.STRIPE,
-      entityType: EntityType.CUSTOMER,
-      status: ImportJobStatus.RUNNING,
-    });
-    await em.flush();
+    const runningJob = async () => {
+      const job = em.create(ImportJob, {
+        id: randomUUID(),
+        provider: Provider.STRIPE,
+        entityType: EntityType.CUSTOMER,
+        status: ImportJobStatus.RUNNING,
+      });
+      await em.flush();
+      return job;
+    };
+    const stale = await runningJob();
     await em.execute(`update import_job set updated_at = now() - interval '1 hour' where id = ?`, [stale.id]);
     const start = () =>
       t.gql<{ importFromProvider: { id: string } }>(
@@ -303,13 +307,7 @@ describe('two-way customer sync with Stripe', () => {
     await t.app.imports!.idle();
 
     // A job that is alive (recent progress) is returned instead of starting a second one.
-    const live = em.create(ImportJob, {
-      id: randomUUID(),
-      provider: Provider.STRIPE,
-      entityType: EntityType.CUSTOMER,
-      status: ImportJobStatus.RUNNING,
-    });
-    await em.flush();
+    const live = await runningJob();
     expect((await start()).data!.importFromProvider.id).toBe(live.id);
   });
 });
