@@ -113,9 +113,16 @@ export async function startPostgres({ database = 'catalog_sync' } = {}) {
   };
 }
 
-/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints). */
-function kafkaClusterId() {
-  return randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints).
+ * Like Kafka's own Uuid.randomUuid, never one that starts with '-': the storage tool's argument parser would read
+ * it as an option ("expected one argument"), which happened about once in 64 runs.
+ */
+export function kafkaClusterId(random = () => randomBytes(16)) {
+  for (;;) {
+    const id = random().toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /**
@@ -160,7 +167,7 @@ export class KafkaBroker {
       'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
       `log.dirs=${path.join(this.dir, 'data')}`,
       `num.partitions=${this.partitions}`,
-      // Topics are created explicitly by the app (src/events/topics.ts); a typo must not create a new topic.
+      // Topics are created explicitly by the app (src/core/topics.ts); a typo must not create a new topic.
       'auto.create.topics.enable=false',
       'offsets.topic.replication.factor=1',
       'offsets.topic.num.partitions=3',
