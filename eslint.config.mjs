@@ -2,7 +2,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.cache/', 'src/db/migrations/'] },
+  { ignores: ['node_modules/', 'dist/', '.cache/', 'src/platform/db/migrations/'] },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,8 +25,8 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // kafkajs is wrapped in exactly one module, so the rest of the code depends on our transport, not the client.
-      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Use src/events/kafka.ts' }] }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Use src/platform/kafka.ts' }] }],
     },
   },
-  { files: ['src/events/kafka.ts'], rules: { 'no-restricted-imports': 'off' } },
+  { files: ['src/platform/kafka.ts'], rules: { 'no-restricted-imports': 'off' } },
 );

@@ -11,7 +11,7 @@ import { startSalesforceEmulator } from '../emulators/salesforce/index.js';
 import { startStripeEmulator } from '../emulators/stripe/index.js';
 import { startApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/platform/logger.js';
 import { KafkaBroker, startPostgres } from '../scripts/lib/services.mjs';
 
 const N = Number(process.env.BENCH_CUSTOMERS ?? 300);

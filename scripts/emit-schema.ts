@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { printSchema } from 'graphql';
-import { buildAppSchema } from '../src/graphql/schema.js';
+import { buildAppSchema } from '../src/schema.js';
 import { projectRoot } from './lib/services.mjs';
 
 const file = path.join(projectRoot, 'schema.graphql');

@@ -2,14 +2,15 @@
  * Generates a migration from the difference between the entities and the schema the committed migrations build.
  * Usage: npm run migration:create [-- name]
  * Starts a throwaway PostgreSQL (or uses DATABASE_URL), applies every committed migration, diffs, writes
- * src/db/migrations/Migration<timestamp>_<name>.ts and regenerates src/db/migrations/index.ts.
+ * src/platform/db/migrations/Migration<timestamp>_<name>.ts and regenerates src/platform/db/migrations/index.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createOrm, migrate } from '../src/db/orm.js';
+import { createOrm, migrate } from '../src/platform/db/orm.js';
+import { entities } from '../src/registry.js';
 import { projectRoot, startPostgres } from './lib/services.mjs';
 
-const dir = path.join(projectRoot as string, 'src', 'db', 'migrations');
+const dir = path.join(projectRoot as string, 'src', 'platform', 'db', 'migrations');
 
 function writeIndex() {
   const names = fs
@@ -31,7 +32,7 @@ function writeIndex() {
 
 const name = process.argv[2];
 const pg = process.env.DATABASE_URL ? undefined : await startPostgres();
-const orm = await createOrm(process.env.DATABASE_URL ?? pg!.url);
+const orm = await createOrm(process.env.DATABASE_URL ?? pg!.url, entities);
 try {
   await migrate(orm);
   const result = await orm.migrator.create(dir, false, false, name);

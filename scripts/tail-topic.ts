@@ -3,9 +3,9 @@
  * Usage: KAFKA_BROKERS=127.0.0.1:PORT npm run kafka:tail -- catalog.customer [sync.status ...]
  */
 import { randomUUID } from 'node:crypto';
-import { createKafkaTransport } from '../src/events/kafka.js';
-import { ALL_TOPICS } from '../src/events/topics.js';
-import { createLogger } from '../src/logger.js';
+import { createKafkaTransport } from '../src/platform/kafka.js';
+import { topics as ALL_TOPICS } from '../src/registry.js';
+import { createLogger } from '../src/platform/logger.js';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
 if (brokers.length === 0) {

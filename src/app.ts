@@ -1,24 +1,23 @@
 import type { Config } from './config.js';
-import { createOrm, migrate, type Orm } from './db/orm.js';
-import { CustomerService } from './domain/customer-service.js';
-import { ALL_PROVIDERS, Provider } from './domain/enums.js';
-import { createKafkaTransport, type KafkaTransport, type Subscription } from './events/kafka.js';
-import { OutboxRelay } from './events/outbox-relay.js';
-import { ALL_TOPICS } from './events/topics.js';
-import type { Services } from './graphql/context.js';
-import { createSyncStatusPubSub } from './graphql/pubsub.js';
-import { buildAppSchema } from './graphql/schema.js';
-import { startHttpServer, type HttpServer } from './http/app.js';
-import { ApiAuth } from './http/auth.js';
-import type { Logger } from './logger.js';
-import { startSyncStatusFeed } from './workers/sync-status-feed.js';
-import { createConnectors } from './connectors/registry.js';
-import { salesforceWebhookRoute } from './http/webhooks/salesforce.js';
-import { stripeWebhookRoute } from './http/webhooks/stripe.js';
-import { SalesforcePoller } from './workers/salesforce-poller.js';
-import { ImportRunner } from './sync/import-runner.js';
-import { InboundWorker } from './workers/inbound-worker.js';
-import { OutboundWorker } from './workers/outbound-worker.js';
+import type { Logger } from './core/logger.js';
+import type { ProviderConnection } from './core/provider.js';
+import { allTopics, providerTopics } from './core/topics.js';
+import { Backfill } from './engine/backfill.js';
+import { Catalogs } from './engine/catalogs.js';
+import { CatalogChanges } from './engine/changes.js';
+import { createContext, type Services } from './engine/graphql/context.js';
+import { createSyncStatusPubSub } from './engine/graphql/pubsub.js';
+import { InboundWorker } from './engine/inbound-worker.js';
+import { OutboundWorker } from './engine/outbound-worker.js';
+import { PollRunner } from './engine/poll-runner.js';
+import { startSyncStatusFeed } from './engine/sync-status-feed.js';
+import { createOrm, migrate, type Orm } from './platform/db/orm.js';
+import { ApiAuth } from './platform/http/auth.js';
+import { startHttpServer, type HttpServer } from './platform/http/server.js';
+import { createKafkaTransport, type KafkaTransport, type Subscription } from './platform/kafka.js';
+import { OutboxRelay } from './platform/outbox-relay.js';
+import { catalogDefinitions, entities, providerPlugins } from './registry.js';
+import { buildAppSchema } from './schema.js';
 
 export type Role = 'api' | 'worker' | 'relay' | 'all';
 export const ROLES: readonly Role[] = ['api', 'worker', 'relay', 'all'];
@@ -28,18 +27,29 @@ export interface RunningApp {
   kafka: KafkaTransport;
   http?: HttpServer;
   relay?: OutboxRelay;
-  imports?: ImportRunner;
+  imports?: Backfill;
   inbound: InboundWorker[];
   outbound: OutboundWorker[];
   stop(): Promise<void>;
 }
 
+/** A connection for every provider that is both enabled (SYNC_PROVIDERS) and configured (credentials). */
+function connectProviders(config: Config, logger: Logger): Map<string, ProviderConnection> {
+  const out = new Map<string, ProviderConnection>();
+  for (const plugin of providerPlugins) {
+    if (!config.SYNC_PROVIDERS.includes(plugin.id)) continue;
+    const connection = plugin.create(config.providerConfigs[plugin.id] as never, { logger });
+    if (connection) out.set(plugin.id, connection);
+  }
+  return out;
+}
+
 /**
  * Wires one process for a role: `api` serves GraphQL/webhooks/health, `relay` publishes the outbox, `worker`
- * runs the provider connectors, `all` does everything (local development, small installs).
+ * runs the sync engine for every configured provider, `all` does everything (local development, small installs).
  */
 export async function startApp(config: Config, role: Role, logger: Logger): Promise<RunningApp> {
-  const orm = await createOrm(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  const orm = await createOrm(config.DATABASE_URL, entities, config.DATABASE_POOL_MAX);
   const kafka = createKafkaTransport({
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID,
@@ -51,9 +61,16 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
     logger.debug('stopping', { component: name });
     await fn();
   };
+  const catalogs = new Catalogs(catalogDefinitions);
   try {
     await migrate(orm);
-    await kafka.ensureTopics(ALL_TOPICS, config.KAFKA_TOPIC_PARTITIONS);
+    await kafka.ensureTopics(
+      allTopics(
+        catalogs.entityTypes,
+        providerPlugins.map((p) => p.id),
+      ),
+      config.KAFKA_TOPIC_PARTITIONS,
+    );
 
     let relay: OutboxRelay | undefined;
     if (role === 'relay' || role === 'all') {
@@ -65,8 +82,8 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
       stops.push(stopping('outbox-relay', () => relay!.stop()));
     }
 
-    const connectors = createConnectors(config, logger);
-    const customers = new CustomerService(config.SYNC_PROVIDERS);
+    const providers = connectProviders(config, logger);
+    const changes = new CatalogChanges(config.SYNC_PROVIDERS);
     const inbound: InboundWorker[] = [];
     const outbound: OutboundWorker[] = [];
     if (role === 'worker' || role === 'all') {
@@ -75,33 +92,31 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
         baseDelayMs: config.SYNC_RETRY_BASE_MS,
         maxDelayMs: config.SYNC_RETRY_MAX_MS,
       };
-      for (const connector of connectors.byProvider.values()) {
-        const out = new OutboundWorker(orm, kafka, connector, policy, logger, connector.maxBatchSize);
+      for (const provider of providers.values()) {
+        const out = new OutboundWorker(orm, kafka, provider, catalogs, policy, logger);
         await out.start();
-        stops.push(stopping(`outbound-${connector.provider}`, () => out.stop()));
+        stops.push(stopping(`outbound-${provider.id}`, () => out.stop()));
         outbound.push(out);
-        const inb = new InboundWorker(orm, kafka, connector, customers, logger);
+        const inb = new InboundWorker(orm, kafka, provider, catalogs, changes, logger);
         await inb.start();
-        stops.push(stopping(`inbound-${connector.provider}`, () => inb.stop()));
+        stops.push(stopping(`inbound-${provider.id}`, () => inb.stop()));
         inbound.push(inb);
-      }
-      const sf = connectors.salesforce;
-      if (sf && config.SALESFORCE_POLL_INTERVAL_MS > 0) {
-        const poller = new SalesforcePoller(
-          orm,
-          kafka,
-          sf.conn,
-          sf.ready,
-          config.SALESFORCE_POLL_INTERVAL_MS,
-          logger.child({ component: 'salesforce-poller' }),
-        );
-        poller.start();
-        stops.push(stopping('salesforce-poller', () => poller.stop()));
+        for (const poller of provider.pollers ?? []) {
+          const runner = new PollRunner(
+            orm,
+            kafka,
+            provider.id,
+            poller,
+            logger.child({ component: 'poller', provider: provider.id }),
+          );
+          runner.start();
+          stops.push(stopping(`poller-${provider.id}-${poller.name}`, () => runner.stop()));
+        }
       }
     }
 
     let http: HttpServer | undefined;
-    let imports: ImportRunner | undefined;
+    let imports: Backfill | undefined;
     if (role === 'api' || role === 'all') {
       const pubSub = createSyncStatusPubSub();
       const feed: Subscription = await startSyncStatusFeed(
@@ -111,36 +126,28 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
       );
       stops.push(stopping('sync-status-feed', () => feed.stop()));
       const afterCommit = () => relay?.nudge();
-      if (connectors.byProvider.size > 0) {
-        imports = new ImportRunner(
-          orm,
-          connectors.byProvider,
-          customers,
-          logger.child({ component: 'import' }),
-          afterCommit,
-        );
+      if (providers.size > 0) {
+        imports = new Backfill(orm, providers, catalogs, changes, logger.child({ component: 'import' }), afterCommit);
         const runner = imports;
         stops.push(stopping('imports', () => runner.idle()));
       }
       const services: Services = {
-        customers,
+        catalogs,
+        changes,
         imports,
         afterCommit,
         providers: () =>
-          ALL_PROVIDERS.map((provider) => ({
-            provider,
-            enabled: config.SYNC_PROVIDERS.includes(provider),
-            configured: connectors.byProvider.has(provider),
-            webhook: provider === Provider.STRIPE ? !!connectors.stripe?.webhookSecret : !!connectors.salesforce?.orgId,
-            apiUsage: connectors.byProvider.get(provider)?.apiUsage?.() ?? null,
-          })),
+          providerPlugins.map(({ id }) => {
+            const health = providers.get(id)?.health();
+            return {
+              provider: id,
+              enabled: config.SYNC_PROVIDERS.includes(id),
+              configured: providers.has(id),
+              webhook: health?.webhook ?? false,
+              apiUsage: health?.apiUsage ?? null,
+            };
+          }),
       };
-      const stripe = connectors.stripe;
-      if (stripe && !stripe.webhookSecret)
-        logger.warn('STRIPE_WEBHOOK_SECRET is not set: /webhooks/stripe is disabled');
-      const salesforce = connectors.salesforce;
-      if (salesforce && !salesforce.orgId)
-        logger.warn('SALESFORCE_ORG_ID is not set: /webhooks/salesforce is disabled');
       const auth = new ApiAuth(config.API_TOKENS);
       if (!auth.enabled)
         logger.warn('API_TOKENS is not set: the GraphQL API accepts anyone (fine for local development only)');
@@ -151,13 +158,14 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
         orm,
         kafka,
         schema: await buildAppSchema(pubSub),
-        services,
+        context: () => createContext(orm.em.fork(), services),
         logger,
         mount: (app) => {
-          if (stripe?.webhookSecret) {
-            app.use(stripeWebhookRoute({ stripe: stripe.client, secret: stripe.webhookSecret, kafka, logger }));
+          for (const provider of providers.values()) {
+            if (!provider.webhook) continue;
+            const topic = providerTopics(provider.id).inbound;
+            app.use(provider.webhook((messages) => kafka.publish(messages.map((m) => ({ topic, ...m })))));
           }
-          if (salesforce?.orgId) app.use(salesforceWebhookRoute({ orgId: salesforce.orgId, kafka, logger }));
         },
       });
       stops.push(stopping('http', () => http!.close()));

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { startApp, ROLES, type Role } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
-import { silenceKafkajsTimerWarnings } from './warnings.js';
+import { createLogger } from './platform/logger.js';
+import { silenceKafkajsTimerWarnings } from './platform/warnings.js';
 
 silenceKafkajsTimerWarnings();
 

@@ -1,4 +1,4 @@
-import { Topics } from '../../src/events/topics.js';
+import { catalogTopic, SYNC_STATUS_TOPIC } from '../../src/core/topics.js';
 import { expectEventually, present } from '../support/eventually.js';
 import { collectEvents, CUSTOMER_FIELDS, startTestApp, type TestApp } from '../support/harness.js';
 
@@ -21,7 +21,7 @@ describe('customer catalog over GraphQL, outbox and Kafka', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    consumer = await collectEvents([Topics.customer, Topics.syncStatus]);
+    consumer = await collectEvents([catalogTopic('CUSTOMER'), SYNC_STATUS_TOPIC]);
   });
   afterAll(async () => {
     await consumer?.stop();

@@ -1,5 +1,5 @@
 import { KafkaBroker } from '../../scripts/lib/services.mjs';
-import { Topics } from '../../src/events/topics.js';
+import { catalogTopic } from '../../src/core/topics.js';
 import { expectEventually } from '../support/eventually.js';
 import { collectEvents, startTestApp, type TestApp } from '../support/harness.js';
 
@@ -44,12 +44,12 @@ describe('Kafka outage during mutations', () => {
       .fork()
       .getConnection()
       .execute<{ n: string }[]>(`select count(*) as n from outbox_event where published_at is null and topic = ?`, [
-        Topics.customer,
+        catalogTopic('CUSTOMER'),
       ]);
     expect(Number(queued!.n)).toBe(6);
 
     await broker.start();
-    const consumer = await collectEvents([Topics.customer], broker.brokers);
+    const consumer = await collectEvents([catalogTopic('CUSTOMER')], broker.brokers);
     try {
       await expectEventually(() => consumer.events.length >= 6, { timeoutMs: 60_000 });
       // Nothing lost, and each customer's events arrive in commit order.

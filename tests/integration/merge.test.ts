@@ -1,35 +1,38 @@
 import { randomUUID } from 'node:crypto';
-import { createOrm, migrate, type Orm } from '../../src/db/orm.js';
-import { customerHash } from '../../src/domain/content-hash.js';
-import { CustomerService } from '../../src/domain/customer-service.js';
-import { Customer, ExternalMapping, SyncState } from '../../src/domain/entities/index.js';
-import { EntityType, Provider } from '../../src/domain/enums.js';
-import { applyExternalCustomer } from '../../src/sync/apply-external.js';
+import { customerCatalog } from '../../src/catalogs/customer/definition.js';
+import { Customer } from '../../src/catalogs/customer/entity.js';
+import { contentHash } from '../../src/core/sync-rules.js';
+import { applyRemoteRecord } from '../../src/engine/apply-remote.js';
+import { CatalogChanges } from '../../src/engine/changes.js';
+import { ExternalMapping, SyncState } from '../../src/engine/entities/index.js';
+import { createOrm, migrate, type Orm } from '../../src/platform/db/orm.js';
+import { entities } from '../../src/registry.js';
 import { createTestDatabase } from '../support/harness.js';
 
 // Applying provider changes on real Postgres: only the fields the provider changed are taken.
 describe('applying a provider change to a record with local changes in flight', () => {
   let orm: Orm;
-  const service = new CustomerService([Provider.STRIPE, Provider.SALESFORCE]);
+  const service = new CatalogChanges(['STRIPE', 'SALESFORCE']);
+  const def = customerCatalog;
 
   beforeAll(async () => {
-    orm = await createOrm(await createTestDatabase());
+    orm = await createOrm(await createTestDatabase(), entities);
     await migrate(orm);
   });
   afterAll(async () => orm?.close(true));
 
   async function linked(name: string, email: string) {
     const em = orm.em.fork();
-    const c = await service.create(em, { name, email });
+    const c = await service.create(em, def, { name, email });
     const externalId = `cus_${randomUUID().slice(0, 8)}`;
     em.create(ExternalMapping, {
       id: randomUUID(),
-      entityType: EntityType.CUSTOMER,
+      entityType: 'CUSTOMER',
       entityId: c.id,
-      provider: Provider.STRIPE,
+      provider: 'STRIPE',
       externalId,
       lastSyncedVersion: 1,
-      lastSyncedHash: customerHash({ name, email }),
+      lastSyncedHash: contentHash(def, { name, email }),
       lastSyncedData: { name, email },
     });
     await em.flush();
@@ -38,36 +41,35 @@ describe('applying a provider change to a record with local changes in flight', 
 
   const apply = (externalId: string, name: string, email: string) =>
     orm.em.fork().transactional((tx) =>
-      applyExternalCustomer(tx, service, Provider.STRIPE, externalId, {
+      applyRemoteRecord(tx, service, def, 'STRIPE', externalId, {
         externalId,
-        name,
-        email,
         internalId: null,
         deleted: false,
+        values: { name, email },
       }),
     );
-  const state = async (id: string, provider: Provider) =>
+  const state = async (id: string, provider: string) =>
     orm.em.fork().findOneOrFail(SyncState, { entityId: id, provider });
 
   it('keeps a local rename not yet in Stripe when Stripe changes the email, and sends the merge back to Stripe', async () => {
     const { id, externalId } = await linked('Old Name', 'old@example.com');
-    await service.update(orm.em.fork(), id, { name: 'New Local Name' }); // v2, on its way to Stripe
+    await service.update(orm.em.fork(), def, id, { name: 'New Local Name' }); // v2, on its way to Stripe
 
     const result = await apply(externalId, 'Old Name', 'new@example.com'); // Stripe's edit, made on v1
     expect(result.outcome).toBe('updated');
     const c = await orm.em.fork().findOneOrFail(Customer, { id });
     expect(c).toMatchObject({ name: 'New Local Name', email: 'new@example.com', version: 3 });
     // Stripe does not hold the merged record yet: it must get v3; Salesforce too.
-    expect(await state(id, Provider.STRIPE)).toMatchObject({ state: 'PENDING', targetVersion: 3 });
-    expect(await state(id, Provider.SALESFORCE)).toMatchObject({ state: 'PENDING', targetVersion: 3 });
+    expect(await state(id, 'STRIPE')).toMatchObject({ state: 'PENDING', targetVersion: 3 });
+    expect(await state(id, 'SALESFORCE')).toMatchObject({ state: 'PENDING', targetVersion: 3 });
   });
 
   it('marks Stripe SYNCED when its change is the whole story', async () => {
     const { id, externalId } = await linked('Same', 'same@example.com');
     const result = await apply(externalId, 'Same Renamed', 'same@example.com');
     expect(result.outcome).toBe('updated');
-    expect(await state(id, Provider.STRIPE)).toMatchObject({ state: 'SYNCED', targetVersion: 2 });
-    expect(await state(id, Provider.SALESFORCE)).toMatchObject({ state: 'PENDING', targetVersion: 2 });
+    expect(await state(id, 'STRIPE')).toMatchObject({ state: 'SYNCED', targetVersion: 2 });
+    expect(await state(id, 'SALESFORCE')).toMatchObject({ state: 'PENDING', targetVersion: 2 });
     const mapping = await orm.em.fork().findOneOrFail(ExternalMapping, { externalId });
     expect(mapping).toMatchObject({
       lastSyncedVersion: 2,

@@ -1,7 +1,7 @@
-import { CustomerService } from '../../src/domain/customer-service.js';
-import { Provider } from '../../src/domain/enums.js';
-import { OutboxRelay } from '../../src/events/outbox-relay.js';
-import { Topics } from '../../src/events/topics.js';
+import { customerCatalog } from '../../src/catalogs/customer/definition.js';
+import { CatalogChanges } from '../../src/engine/changes.js';
+import { OutboxRelay } from '../../src/platform/outbox-relay.js';
+import { catalogTopic } from '../../src/core/topics.js';
 import { expectEventually } from '../support/eventually.js';
 import { collectEvents, startTestApp, testLogger, type TestApp } from '../support/harness.js';
 
@@ -14,15 +14,15 @@ describe('outbox relay', () => {
   afterAll(async () => t?.stop());
 
   it('two relays racing publish every row exactly once, in commit order per entity', async () => {
-    const service = new CustomerService([Provider.STRIPE]);
+    const service = new CatalogChanges(['STRIPE']);
     const em = t.app.orm.em.fork();
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
-      const c = await service.create(em, { name: `Race ${i}`, email: `race${i}@example.com` });
-      for (let v = 0; v < 3; v++) await service.update(em, c.id, { name: `Race ${i} v${v + 2}` });
+      const c = await service.create(em, customerCatalog, { name: `Race ${i}`, email: `race${i}@example.com` });
+      for (let v = 0; v < 3; v++) await service.update(em, customerCatalog, c.id, { name: `Race ${i} v${v + 2}` });
       ids.push(c.id);
     }
-    const consumer = await collectEvents([Topics.customer]);
+    const consumer = await collectEvents([catalogTopic('CUSTOMER')]);
     try {
       const relays = [1, 2].map(
         () => new OutboxRelay(t.app.orm, t.app.kafka, testLogger, { batchSize: 7, pollIntervalMs: 20 }),

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { printSchema } from 'graphql';
-import { createOrm, migrate } from '../../src/db/orm.js';
-import { buildAppSchema } from '../../src/graphql/schema.js';
+import { createOrm, migrate } from '../../src/platform/db/orm.js';
+import { entities } from '../../src/registry.js';
+import { buildAppSchema } from '../../src/schema.js';
 import { createTestDatabase } from '../support/harness.js';
 
 describe('committed artefacts match the code', () => {
@@ -12,7 +13,7 @@ describe('committed artefacts match the code', () => {
   });
 
   it('the committed migrations build exactly the schema the entities describe (else `npm run migration:create`)', async () => {
-    const orm = await createOrm(await createTestDatabase());
+    const orm = await createOrm(await createTestDatabase(), entities);
     try {
       await migrate(orm);
       expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');

@@ -1,10 +1,10 @@
 import type Stripe from 'stripe';
 import { signatureHeader, type StripeEmulator } from '../../emulators/stripe/index.js';
 import { randomUUID } from 'node:crypto';
-import { CustomerService } from '../../src/domain/customer-service.js';
-import { ImportJob, ImportJobStatus } from '../../src/domain/entities/index.js';
-import { EntityType, Provider } from '../../src/domain/enums.js';
-import type { InboundOutcome } from '../../src/workers/inbound-worker.js';
+import { customerCatalog } from '../../src/catalogs/customer/definition.js';
+import { CatalogChanges } from '../../src/engine/changes.js';
+import { ImportJob, ImportJobStatus } from '../../src/engine/entities/index.js';
+import type { InboundOutcome } from '../../src/engine/inbound-worker.js';
 import { expectEventually, present } from '../support/eventually.js';
 import { customersApi, type StatusData } from '../support/customers-api.js';
 import type { TestApp } from '../support/harness.js';
@@ -232,7 +232,7 @@ describe('two-way customer sync with Stripe', () => {
     const existing = await create('Already Here', 'already.here@example.com');
     await synced(existing.id, 1);
     // A local customer that never reached Stripe (created while Stripe sync was off) and its twin made in Stripe.
-    const offline = await new CustomerService([]).create(t.app.orm.em.fork(), {
+    const offline = await new CatalogChanges([]).create(t.app.orm.em.fork(), customerCatalog, {
       name: 'Link Me',
       email: 'link.me@example.com',
     });
@@ -281,8 +281,8 @@ describe('two-way customer sync with Stripe', () => {
     const runningJob = async () => {
       const job = em.create(ImportJob, {
         id: randomUUID(),
-        provider: Provider.STRIPE,
-        entityType: EntityType.CUSTOMER,
+        provider: 'STRIPE',
+        entityType: 'CUSTOMER',
         status: ImportJobStatus.RUNNING,
       });
       await em.flush();

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { startApp, type Role, type RunningApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { parseEnvelope, type EventEnvelope } from '../../src/events/envelope.js';
-import { createKafkaTransport, type KafkaTransport, type Subscription } from '../../src/events/kafka.js';
-import { createLogger } from '../../src/logger.js';
+import { parseEnvelope, type EventEnvelope } from '../../src/core/envelope.js';
+import { createKafkaTransport, type KafkaTransport, type Subscription } from '../../src/platform/kafka.js';
+import { createLogger } from '../../src/platform/logger.js';
 
 export const testLogger = createLogger((process.env.TEST_LOG_LEVEL as 'warn' | undefined) ?? 'silent');
 

@@ -1,5 +1,5 @@
-import { normalizeCustomerFields } from '../../src/domain/customer-validation.js';
-import { ValidationError } from '../../src/errors.js';
+import { normalizeCustomerFields } from '../../src/catalogs/customer/validation.js';
+import { ValidationError } from '../../src/core/errors.js';
 
 describe('normalizeCustomerFields', () => {
   it('trims names and lower-cases emails', () => {

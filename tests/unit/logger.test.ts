@@ -1,4 +1,4 @@
-import { createLogger, redact } from '../../src/logger.js';
+import { createLogger, redact } from '../../src/platform/logger.js';
 
 describe('logger', () => {
   it('redacts secret-looking keys at any depth', () => {

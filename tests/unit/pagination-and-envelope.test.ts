@@ -1,6 +1,5 @@
-import { parseEnvelope, newEnvelope } from '../../src/events/envelope.js';
-import { decodeCursor, encodeCursor, pageSize } from '../../src/graphql/pagination.js';
-import { EntityType } from '../../src/domain/enums.js';
+import { parseEnvelope, newEnvelope } from '../../src/core/envelope.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../src/platform/graphql/pagination.js';
 
 describe('cursors', () => {
   it('round-trips', () => {
@@ -23,7 +22,7 @@ describe('event envelopes', () => {
   it('carry id, type, entity key and createdAt', () => {
     const e = newEnvelope({
       type: 'customer.created',
-      entityType: EntityType.CUSTOMER,
+      entityType: 'CUSTOMER',
       entityId: 'c1',
       origin: 'LOCAL',
       payload: { a: 1 },

@@ -1,10 +1,9 @@
-import { isNetworkError, isRetryableStatus, ProviderError } from '../../src/connectors/provider-error.js';
-import { Provider } from '../../src/domain/enums.js';
-import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, shouldRetry } from '../../src/sync/retry-policy.js';
-import { RateLimiter } from '../../src/sync/rate-limiter.js';
+import { isNetworkError, isRetryableStatus, ProviderError } from '../../src/core/provider-error.js';
+import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, shouldRetry } from '../../src/core/retry-policy.js';
+import { RateLimiter } from '../../src/platform/rate-limiter.js';
 
 const err = (status: number | undefined, retryAfterMs?: number) =>
-  new ProviderError(Provider.STRIPE, 'x', {
+  new ProviderError('STRIPE', 'x', {
     ...(status !== undefined ? { status } : {}),
     retryable: isRetryableStatus(status),
     ...(retryAfterMs ? { retryAfterMs } : {}),

@@ -1,11 +1,11 @@
-import { isRetryableSalesforceCode, toProviderError } from '../../src/connectors/salesforce/connector.js';
-import { fromContact, joinName, splitName, toContact } from '../../src/connectors/salesforce/mappers.js';
+import { isRetryableSalesforceCode, toProviderError } from '../../src/providers/salesforce/errors.js';
+import { fromContact, joinName, splitName, toContact } from '../../src/providers/salesforce/mappers.js';
 import {
   ACK_RESPONSE,
   parseOutboundMessage,
   sameOrgId,
   soapFault,
-} from '../../src/connectors/salesforce/outbound-message.js';
+} from '../../src/providers/salesforce/outbound-message.js';
 
 describe('Salesforce mappers', () => {
   it('splits names into FirstName/LastName (LastName always set) and joins them back', () => {
@@ -32,15 +32,14 @@ describe('Salesforce mappers', () => {
       ),
     ).toEqual({
       externalId: '003A',
-      name: 'Ada King',
-      email: 'a@b.co',
       internalId: 'u1',
       deleted: false,
+      values: { name: 'Ada King', email: 'a@b.co' },
     });
     expect(fromContact({ Id: '003B', LastName: 'X', IsDeleted: 'true' }, 'Ext__c')).toMatchObject({
       deleted: true,
       internalId: null,
-      email: null,
+      values: { email: null },
     });
   });
 });
@@ -66,7 +65,7 @@ describe('Salesforce errors', () => {
 
 describe('Outbound messages', () => {
   const message = (org: string) =>
-    `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>
+    `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>
      <notifications xmlns="http://soap.sforce.com/2005/09/outbound"><OrganizationId>${org}</OrganizationId><ActionId>04k1</ActionId>
      <SessionId xsi:nil="true"/>
      <Notification><Id>04l1</Id><sObject xsi:type="sf:Contact" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">
@@ -76,14 +75,17 @@ describe('Outbound messages', () => {
 
   it('extracts the org id and each notification with its fields', () => {
     expect(parseOutboundMessage(message('00D000000000001AAA'))).toEqual({
-      organizationId: '00D000000000001AAA',
-      actionId: '04k1',
-      notifications: [
-        { id: '04l1', sObjectType: 'Contact', fields: { Id: '003A', FirstName: 'Ada & Co', LastName: 'King' } },
-        { id: '04l2', sObjectType: 'Account', fields: { Id: '001A' } },
-      ],
+      ok: true,
+      message: {
+        organizationId: '00D000000000001AAA',
+        actionId: '04k1',
+        notifications: [
+          { id: '04l1', sObjectType: 'Contact', fields: { Id: '003A', FirstName: 'Ada & Co', LastName: 'King' } },
+          { id: '04l2', sObjectType: 'Account', fields: { Id: '001A' } },
+        ],
+      },
     });
-    expect(parseOutboundMessage('<foo/>')).toBeUndefined();
+    expect(parseOutboundMessage('<foo/>')).toEqual({ ok: false, reason: 'not a Salesforce outbound message' });
   });
 
   it('compares 15- and 18-character org ids, and builds Ack and fault replies', () => {

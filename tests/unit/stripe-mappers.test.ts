@@ -1,7 +1,8 @@
 import Stripe from 'stripe';
-import { STRIPE_KEY_PREFIX, toProviderError } from '../../src/connectors/stripe/connector.js';
-import { fromStripeCustomer, toStripeCustomerParams } from '../../src/connectors/stripe/mappers.js';
-import { parseStripeEvent } from '../../src/connectors/stripe/webhook.js';
+import { STRIPE_KEY_PREFIX } from '../../src/providers/stripe/api.js';
+import { toProviderError } from '../../src/providers/stripe/errors.js';
+import { fromStripeCustomer, toStripeCustomerParams } from '../../src/providers/stripe/mappers.js';
+import { parseStripeEvent } from '../../src/providers/stripe/webhook.js';
 
 const customer = (over: Partial<Stripe.Customer> = {}) =>
   ({
@@ -27,22 +28,19 @@ describe('Stripe mappers', () => {
   it('maps Stripe customers, deleted ones and missing fields', () => {
     expect(fromStripeCustomer(customer({ metadata: { internal_id: 'u1' } }))).toEqual({
       externalId: 'cus_1',
-      name: 'Ada',
-      email: 'ada@example.com',
       internalId: 'u1',
       deleted: false,
+      values: { name: 'Ada', email: 'ada@example.com' },
     });
     expect(fromStripeCustomer(customer({ name: null, email: null }))).toMatchObject({
-      name: null,
-      email: null,
+      values: { name: null, email: null },
       internalId: null,
     });
     expect(fromStripeCustomer({ id: 'cus_2', object: 'customer', deleted: true })).toEqual({
       externalId: 'cus_2',
-      name: null,
-      email: null,
       internalId: null,
       deleted: true,
+      values: {},
     });
   });
 });
@@ -58,26 +56,26 @@ describe('Stripe events', () => {
 
   it('turns customer events into changes and flags our own writes as echoes', () => {
     expect(parseStripeEvent(event(), STRIPE_KEY_PREFIX)).toMatchObject([
-      { eventId: 'evt_1', entityType: 'CUSTOMER', externalId: 'cus_1', isEcho: false },
+      { eventId: 'evt_1', entityType: 'CUSTOMER', externalId: 'cus_1', markedOurs: false },
     ]);
     const withData = event({
       data: { object: { id: 'cus_1', object: 'customer', name: 'Ada', email: 'a@b.co', metadata: {} } },
     });
     expect(parseStripeEvent(withData, STRIPE_KEY_PREFIX)[0]?.announced).toEqual({
       externalId: 'cus_1',
-      name: 'Ada',
-      email: 'a@b.co',
       internalId: null,
       deleted: false,
+      values: { name: 'Ada', email: 'a@b.co' },
     });
     expect(parseStripeEvent(event({ type: 'customer.deleted' }), STRIPE_KEY_PREFIX)[0]?.announced).toBeUndefined();
     expect(
       parseStripeEvent(event({ request: { idempotency_key: `${STRIPE_KEY_PREFIX}abc:update` } }), STRIPE_KEY_PREFIX)[0]
-        ?.isEcho,
+        ?.markedOurs,
     ).toBe(true);
     // stripe-node adds its own keys to every POST; those are not ours.
     expect(
-      parseStripeEvent(event({ request: { idempotency_key: 'stripe-node-retry-1' } }), STRIPE_KEY_PREFIX)[0]?.isEcho,
+      parseStripeEvent(event({ request: { idempotency_key: 'stripe-node-retry-1' } }), STRIPE_KEY_PREFIX)[0]
+        ?.markedOurs,
     ).toBe(false);
   });
 

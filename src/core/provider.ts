@@ -1,0 +1,129 @@
+import type { Router } from 'express';
+import type { z } from 'zod';
+import type { FieldValues, RawValues, RecordSnapshot } from './catalog.js';
+import type { EntityType, ProviderId } from './enums.js';
+import type { Logger } from './logger.js';
+import type { ProviderError } from './provider-error.js';
+
+/** A record as a provider holds it, mapped to the catalog's field names by the adapter's pure mappers. */
+export interface RemoteRecord<F extends FieldValues = FieldValues> {
+  externalId: string;
+  /** Our record id if the provider record carries it (Stripe metadata, a Salesforce External ID field). */
+  internalId: string | null;
+  deleted: boolean;
+  /** What the provider holds, in our field names; empty where it holds nothing. */
+  values: RawValues<F>;
+}
+
+export interface WriteOptions {
+  /** Derived from the event id: a retried write is applied once. */
+  idempotencyKey: string;
+}
+
+/** One outbound change: create-or-update (externalId unknown = create), or delete. */
+export interface RecordWrite<F extends FieldValues = FieldValues> {
+  op: 'upsert' | 'delete';
+  record: RecordSnapshot<F>;
+  /** The provider's id when the record is already linked. */
+  externalId: string | undefined;
+  /**
+   * For updates of linked records: only the fields that differ from what the provider last held, so a provider
+   * edit to another field since then is not overwritten. Undefined = unknown, send everything; empty = nothing.
+   */
+  changed?: Partial<F> | undefined;
+  /** Derived from the event id: a retried write is applied once. */
+  idempotencyKey: string;
+}
+
+/** A failed write may still have created the record (e.g. step one of two): then `externalId` says which. */
+export type WriteResult =
+  { ok: true; externalId: string | null } | { ok: false; error: ProviderError; externalId?: string };
+
+/** Outbound writes and reads (inbound, backfill) for one catalog at one provider. */
+export interface EntityAdapter<F extends FieldValues = FieldValues> {
+  entityType: EntityType;
+  /** How many writes one `write()` call should carry (the provider's batch API limit, or a latency bound). */
+  maxBatchSize: number;
+  /**
+   * Applies the writes (in batches where the provider supports it) and returns one result per write, in order.
+   * A failure of one record is its result; deleting what is already gone succeeds.
+   */
+  write(writes: RecordWrite<F>[]): Promise<WriteResult[]>;
+  /** The provider's current record; `deleted: true` (or undefined when unknown) if it no longer exists. */
+  fetch(externalId: string): Promise<RemoteRecord<F> | undefined>;
+  /** Stores our id on the provider record, so later events and imports link without guessing. */
+  linkInternalId(externalId: string, internalId: string, opts: WriteOptions): Promise<void>;
+  /** Every record, paging through the provider's list API (backfill). */
+  list(): AsyncIterable<RemoteRecord<F>>;
+}
+
+/** A change announced by a provider (webhook or poll), already verified. */
+export interface InboundChange {
+  /** The provider's event id: the inbox dedupe key. */
+  eventId: string;
+  entityType: EntityType;
+  externalId: string;
+  /** The provider marked it as caused by our own write (our idempotency key, our client name). */
+  markedOurs: boolean;
+  /**
+   * The record as the event carried it, when it did. Only used to recognize echoes without an API call (same
+   * content as we last synced); what gets applied is always the re-fetched current record.
+   */
+  announced?: RemoteRecord;
+}
+
+/** A message for the provider's inbound topic, keyed by the provider record id (its events stay in order). */
+export interface InboundMessage {
+  key: string;
+  value: string;
+  headers?: Record<string, string>;
+}
+
+/** Hands verified provider messages to `inbound.<provider>`; resolves once the broker has them. */
+export type InboundQueue = (messages: InboundMessage[]) => Promise<void>;
+
+/**
+ * A periodic read of provider changes (e.g. Salesforce getUpdated/getDeleted). The engine runs one poller of a
+ * name at a time across processes, stores its cursor, and queues what it returns on the inbound topic.
+ */
+export interface Poller {
+  name: string;
+  intervalMs: number;
+  /** Changes since `cursor` (undefined on the very first run) and the cursor to resume from next time. */
+  poll(cursor: string | undefined, now: Date): Promise<{ messages: InboundMessage[]; cursor: string }>;
+}
+
+export interface ProviderHealth {
+  /** Its webhook endpoint accepts events. */
+  webhook: boolean;
+  /** Daily API usage as the provider last reported it, where it does. */
+  apiUsage: { used: number; limit: number } | null;
+}
+
+/** A configured provider: what the engine runs for it. */
+export interface ProviderConnection {
+  id: ProviderId;
+  /** One adapter per catalog this provider syncs. */
+  adapters: readonly EntityAdapter<FieldValues>[];
+  /** Turns one message from `inbound.<provider>` into the changes it announces (none if irrelevant). */
+  parseInbound(message: unknown): InboundChange[];
+  /** Idempotency key for a write caused by event `eventId`; recognizable in webhooks as ours. */
+  idempotencyKey(eventId: string, operation: string): string;
+  /** The webhook route (mounted before any body parser: it reads the raw body), if its config enables it. */
+  webhook?: ((queue: InboundQueue) => Router) | undefined;
+  pollers?: readonly Poller[];
+  health(): ProviderHealth;
+}
+
+/**
+ * A provider plug-in: its own environment variables (a zod object, merged into the app's config and parsed once
+ * at start-up) and a factory. `create` returns undefined, with the reason logged, when the provider is enabled but
+ * not configured (no credentials).
+ */
+export interface ProviderPlugin<S extends z.ZodRawShape = z.ZodRawShape> {
+  id: ProviderId;
+  configShape: S;
+  /** Checks across variables (e.g. "set both or neither"); each problem names its variable. */
+  checkConfig?(config: z.infer<z.ZodObject<S>>): Array<{ variable: string; message: string }>;
+  create(config: z.infer<z.ZodObject<S>>, deps: { logger: Logger }): ProviderConnection | undefined;
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import type { AnyCatalog, FieldValues, RawValues } from '../core/catalog.js';
+import type { EntityType, ProviderId } from '../core/enums.js';
+import { AppError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { EntityAdapter, ProviderConnection, RemoteRecord } from '../core/provider.js';
+import { contentHash } from '../core/sync-rules.js';
+import { LockKeys, lockXact } from '../platform/db/advisory-locks.js';
+import type { Orm } from '../platform/db/orm.js';
+import { applyRemoteRecord, type ApplyResult } from './apply-remote.js';
+import type { Catalogs } from './catalogs.js';
+import type { CatalogChanges } from './changes.js';
+import { ExternalMapping, ImportJob, ImportJobStatus } from './entities/index.js';
+import { lockForInbound, lockRemoteRecord } from './record-locks.js';
+
+/** Progress is saved at least every 25 records; a RUNNING job silent this long is taken as dead. */
+const ABANDONED_AFTER_MS = 5 * 60_000;
+
+/**
+ * Backfill (importFromProvider), for any catalog a provider has an adapter for: pages through every record and
+ * applies each like an inbound change (link by our id or natural key, create the rest, update what differs).
+ * Progress is saved on the ImportJob every 25 records, so clients can poll `importJob(id)`. One job per provider
+ * and entity type runs at a time, across all API instances.
+ */
+export class Backfill {
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly providers: ReadonlyMap<ProviderId, ProviderConnection>,
+    private readonly catalogs: Catalogs,
+    private readonly changes: CatalogChanges,
+    private readonly logger: Logger,
+    private readonly afterCommit: () => void = () => undefined,
+  ) {}
+
+  async start(provider: ProviderId, entityType: EntityType): Promise<ImportJob> {
+    const connection = this.providers.get(provider);
+    if (!connection)
+      throw new AppError('BAD_USER_INPUT', `${provider} is not configured on this server`, { details: { provider } });
+    const adapter = connection.adapters.find((a) => a.entityType === entityType);
+    if (!adapter || !this.catalogs.has(entityType)) {
+      throw new AppError('BAD_USER_INPUT', `Importing ${entityType} from ${provider} is not supported`, {
+        details: { provider, entityType },
+      });
+    }
+    const def = this.catalogs.get(entityType);
+    const em = this.orm.em.fork();
+    const job = await em.transactional(async (tx) => {
+      // One import per provider and entity type across all API instances: serialize the check on a lock.
+      await lockXact(tx, LockKeys.import, `${provider}:${entityType}`);
+      const active = await tx.findOne(ImportJob, { provider, entityType, status: ImportJobStatus.RUNNING });
+      if (active && Date.now() - active.updatedAt.getTime() < ABANDONED_AFTER_MS)
+        return { job: active, started: false };
+      if (active) {
+        active.status = ImportJobStatus.FAILED;
+        active.error = 'abandoned: its process stopped reporting progress';
+        active.finishedAt = new Date();
+      }
+      return {
+        job: tx.create(ImportJob, { id: randomUUID(), provider, entityType, status: ImportJobStatus.RUNNING }),
+        started: true,
+      };
+    });
+    if (!job.started) return job.job;
+    const run = this.run(job.job.id, connection, def, adapter).finally(() => this.running.delete(job.job.id));
+    this.running.set(job.job.id, run);
+    return job.job;
+  }
+
+  /** Resolves when every job started by this runner has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async run(
+    jobId: string,
+    connection: ProviderConnection,
+    def: AnyCatalog,
+    adapter: EntityAdapter<FieldValues>,
+  ): Promise<void> {
+    const provider = connection.id;
+    const em = this.orm.em.fork();
+    const job = await em.findOneOrFail(ImportJob, { id: jobId });
+    try {
+      let sincePersist = 0;
+      for await (const listed of adapter.list()) {
+        let result: ApplyResult;
+        try {
+          result = await em.fork().transactional(async (tx) => {
+            // A page can be minutes old by the time we reach a record: for linked records that look changed,
+            // apply the current version, read under the same lock the sync workers use.
+            await lockRemoteRecord(tx, provider, listed.externalId);
+            let record: RemoteRecord | undefined = listed;
+            const mapping = await tx.findOne(ExternalMapping, {
+              provider,
+              entityType: def.entityType,
+              externalId: listed.externalId,
+            });
+            const read = def.fromRemote(listed.values as RawValues<FieldValues>);
+            const listedHash = 'fields' in read ? contentHash(def, read.fields) : null;
+            if (mapping && mapping.lastSyncedHash !== listedHash) {
+              await lockForInbound(tx, def, mapping.entityId, provider);
+              record = await adapter.fetch(listed.externalId);
+            }
+            return applyRemoteRecord(tx, this.changes, def, provider, listed.externalId, record);
+          });
+        } catch (error) {
+          // One record that cannot be applied (a provider error on its re-fetch, a constraint) does not end the
+          // import: it is counted as skipped and logged, and the next import or change picks it up again.
+          this.logger.warn('import could not apply a record', { externalId: listed.externalId, error });
+          result = { outcome: 'skipped', reason: error instanceof Error ? error.message : String(error) };
+        }
+        if (result.needsLink && result.entityId) {
+          await adapter
+            .linkInternalId(listed.externalId, result.entityId, {
+              idempotencyKey: connection.idempotencyKey(`import-${jobId}-${listed.externalId}`, 'link'),
+            })
+            .catch((error: unknown) => this.logger.warn('import could not store our id on the record', { error }));
+        }
+        job.processed += 1;
+        const outcome = result.outcome === 'deleted' ? 'updated' : result.outcome;
+        job[outcome] += 1;
+        if (++sincePersist >= 25) {
+          sincePersist = 0;
+          await em.flush();
+          this.afterCommit();
+        }
+      }
+      job.status = ImportJobStatus.COMPLETED;
+    } catch (err) {
+      job.status = ImportJobStatus.FAILED;
+      job.error = err instanceof Error ? err.message : String(err);
+      this.logger.error('import failed', { jobId, error: err });
+    }
+    job.finishedAt = new Date();
+    await em.flush();
+    this.afterCommit();
+  }
+}

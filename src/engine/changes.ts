@@ -1,0 +1,92 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  eventType,
+  snapshotOf,
+  type CatalogDefinition,
+  type CatalogRow,
+  type FieldValues,
+  type RawValues,
+} from '../core/catalog.js';
+import type { Origin, ProviderId } from '../core/enums.js';
+import { catalogTopic } from '../core/topics.js';
+import { enqueue } from './outbox.js';
+import { records } from './records.js';
+import { markChanged } from './sync-states.js';
+
+/**
+ * Where a change comes from. `heldBy`: the provider it came from, when that provider already holds exactly the
+ * resulting version (so it is SYNCED there and not written back).
+ */
+export interface ChangeSource {
+  origin: Origin;
+  heldBy?: ProviderId | undefined;
+}
+
+const LOCAL: ChangeSource = { origin: 'LOCAL' };
+
+/**
+ * The one path every change takes, for any catalog and whatever its origin (GraphQL mutation, provider webhook,
+ * poll or import): write the row, its event on `catalog.<type>` (outbox) and its per-provider sync states in one
+ * transaction.
+ */
+export class CatalogChanges {
+  constructor(readonly providers: readonly ProviderId[]) {}
+
+  async create<F extends FieldValues>(
+    em: EntityManager,
+    def: CatalogDefinition<F>,
+    input: RawValues<F>,
+    source: ChangeSource = LOCAL,
+  ): Promise<CatalogRow<F>> {
+    return em.transactional(async (tx) => {
+      const row = await records.create(tx, def, input);
+      await this.record(tx, def, row, 'created', source);
+      return row;
+    });
+  }
+
+  async update<F extends FieldValues>(
+    em: EntityManager,
+    def: CatalogDefinition<F>,
+    id: string,
+    input: RawValues<F>,
+    { expectedVersion, source = LOCAL }: { expectedVersion?: number | undefined; source?: ChangeSource } = {},
+  ): Promise<CatalogRow<F>> {
+    return em.transactional(async (tx) => {
+      const { row, changed } = await records.update(tx, def, id, input, expectedVersion);
+      if (changed) await this.record(tx, def, row, 'updated', source);
+      return row;
+    });
+  }
+
+  async delete<F extends FieldValues>(
+    em: EntityManager,
+    def: CatalogDefinition<F>,
+    id: string,
+    source: ChangeSource = LOCAL,
+  ): Promise<CatalogRow<F>> {
+    return em.transactional(async (tx) => {
+      const row = await records.delete(tx, def, id);
+      await this.record(tx, def, row, 'deleted', source);
+      return row;
+    });
+  }
+
+  private async record<F extends FieldValues>(
+    tx: EntityManager,
+    def: CatalogDefinition<F>,
+    row: CatalogRow<F>,
+    change: 'created' | 'updated' | 'deleted',
+    source: ChangeSource,
+  ): Promise<void> {
+    enqueue(tx, catalogTopic(def.entityType), {
+      type: eventType(def.entityType, change),
+      entityType: def.entityType,
+      entityId: row.id,
+      origin: source.origin,
+      payload: snapshotOf(def, row),
+    });
+    await markChanged(tx, def.entityType, row.id, row.version, this.providers, source.heldBy);
+    await tx.flush();
+  }
+}

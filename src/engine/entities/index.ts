@@ -1,0 +1,23 @@
+import { ExternalMappingSchema } from './external-mapping.js';
+import { ImportJobSchema } from './import-job.js';
+import { InboxEventSchema } from './inbox-event.js';
+import { OutboxEventSchema } from './outbox-event.js';
+import { PollCursorSchema } from './poll-cursor.js';
+import { SyncStateSchema } from './sync-state.js';
+
+export { ExternalMapping } from './external-mapping.js';
+export { ImportJob, ImportJobStatus } from './import-job.js';
+export { InboxEvent } from './inbox-event.js';
+export { OutboxEvent } from './outbox-event.js';
+export { PollCursor } from './poll-cursor.js';
+export { SyncState } from './sync-state.js';
+
+/** The engine's own tables (catalog tables come from the catalog definitions). */
+export const engineEntities = [
+  ExternalMappingSchema,
+  SyncStateSchema,
+  OutboxEventSchema,
+  InboxEventSchema,
+  ImportJobSchema,
+  PollCursorSchema,
+];

@@ -1,0 +1,73 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import type { EntityType, ProviderId } from '../../core/enums.js';
+import type { Backfill } from '../backfill.js';
+import type { Catalogs } from '../catalogs.js';
+import type { CatalogChanges } from '../changes.js';
+import { ExternalMapping } from '../entities/index.js';
+import { listStatuses, type SyncStatusView } from '../sync-states.js';
+
+export interface ProviderStatusView {
+  provider: ProviderId;
+  enabled: boolean;
+  configured: boolean;
+  webhook: boolean;
+  apiUsage: { used: number; limit: number } | null;
+}
+
+export interface Services {
+  catalogs: Catalogs;
+  /** The one path every local change takes (row + outbox + sync states). */
+  changes: CatalogChanges;
+  /** Per provider: enabled, configured, webhook on, API usage. */
+  providers: () => ProviderStatusView[];
+  /** Backfills from providers; undefined when no provider is configured. */
+  imports?: Backfill | undefined;
+  /** Called after a mutation commits, so the outbox relay in this process publishes without waiting a poll. */
+  afterCommit(): void;
+}
+
+/** Per request (and per subscription operation): its own EntityManager fork and its own batch loaders. */
+export interface GraphQLContext {
+  em: EntityManager;
+  services: Services;
+  loaders: {
+    /** Sync states of records of one catalog, batched per request. */
+    statuses(entityType: EntityType): DataLoader<string, SyncStatusView[]>;
+    /** External mappings of records of one catalog, batched per request. */
+    mappings(entityType: EntityType): DataLoader<string, ExternalMapping[]>;
+  };
+}
+
+export function createContext(em: EntityManager, services: Services): GraphQLContext {
+  const statuses = new Map<EntityType, DataLoader<string, SyncStatusView[]>>();
+  const mappings = new Map<EntityType, DataLoader<string, ExternalMapping[]>>();
+  return {
+    em,
+    services,
+    loaders: {
+      statuses(entityType) {
+        let loader = statuses.get(entityType);
+        if (!loader) {
+          loader = new DataLoader(async (ids) => {
+            const map = await listStatuses(em, entityType, ids);
+            return ids.map((id) => map.get(id) ?? []);
+          });
+          statuses.set(entityType, loader);
+        }
+        return loader;
+      },
+      mappings(entityType) {
+        let loader = mappings.get(entityType);
+        if (!loader) {
+          loader = new DataLoader(async (ids) => {
+            const rows = await em.find(ExternalMapping, { entityType, entityId: { $in: [...ids] } });
+            return ids.map((id) => rows.filter((r) => r.entityId === id));
+          });
+          mappings.set(entityType, loader);
+        }
+        return loader;
+      },
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import type { FieldValues } from '../core/catalog.js';
+import type { Logger } from '../core/logger.js';
+import type { EntityAdapter, InboundChange, ProviderConnection } from '../core/provider.js';
+import { ProviderError } from '../core/provider-error.js';
+import { judgeEvent } from '../core/sync-rules.js';
+import { providerTopics } from '../core/topics.js';
+import type { Orm } from '../platform/db/orm.js';
+import { DelayDelivery, type KafkaTransport, type Subscription } from '../platform/kafka.js';
+import { applyRemoteRecord, type ApplyResult } from './apply-remote.js';
+import type { Catalogs } from './catalogs.js';
+import type { CatalogChanges } from './changes.js';
+import { ExternalMapping, InboxEvent } from './entities/index.js';
+import { LOCK_TIMEOUT } from './outbound-worker.js';
+import { lockForInbound, lockRemoteRecord } from './record-locks.js';
+
+function isConstraintViolation(err: unknown): boolean {
+  return err instanceof UniqueConstraintViolationException || err instanceof ForeignKeyConstraintViolationException;
+}
+
+export type InboundOutcome = ApplyResult['outcome'] | 'duplicate' | 'echo';
+
+/**
+ * Applies provider changes (from `inbound.<provider>`, fed by webhooks and polls) to the local catalog, for every
+ * catalog the provider has an adapter for: dedupe and echo checks first (core/sync-rules.ts `judgeEvent`), then
+ * under the record's lock the provider's current record is re-fetched and applied (`applyRemoteRecord`), with the
+ * event id claimed in the inbox in the same transaction.
+ */
+export class InboundWorker {
+  private sub: Subscription | undefined;
+  private readonly log: Logger;
+  private readonly adapters: Map<string, EntityAdapter<FieldValues>>;
+  /** Called with each outcome (metrics, tests). */
+  onOutcome: ((change: InboundChange, outcome: InboundOutcome) => void) | undefined;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly kafka: KafkaTransport,
+    private readonly provider: ProviderConnection,
+    private readonly catalogs: Catalogs,
+    private readonly changes: CatalogChanges,
+    logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'inbound-worker', provider: provider.id });
+    this.adapters = new Map(provider.adapters.map((a) => [a.entityType, a]));
+  }
+
+  async start(): Promise<void> {
+    this.sub = await this.kafka.subscribe({
+      groupId: `catalog-sync-inbound-${this.provider.id.toLowerCase()}`,
+      topics: [providerTopics(this.provider.id).inbound],
+      fromBeginning: true,
+      handle: async (m) => {
+        let body: unknown;
+        try {
+          body = JSON.parse(m.value?.toString() ?? '');
+        } catch {
+          return this.log.warn('skipping malformed inbound message', { offset: m.offset });
+        }
+        for (const change of this.provider.parseInbound(body)) {
+          try {
+            await this.process(change);
+          } catch (err) {
+            // The provider is unavailable for the re-fetch: try this partition again later, in order.
+            if (err instanceof ProviderError && err.retryable) throw new DelayDelivery(2000);
+            // A change that can never apply (the provider refuses the read, a constraint we cannot meet): park it
+            // on the dead-letter topic with the reason instead of blocking the partition forever.
+            if (err instanceof ProviderError || isConstraintViolation(err)) {
+              await this.deadLetter(m.value?.toString() ?? '', change, err);
+              continue;
+            }
+            throw err; // e.g. the database is down: redelivered
+          }
+        }
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.sub?.stop();
+    this.sub = undefined;
+  }
+
+  async process(change: InboundChange): Promise<InboundOutcome> {
+    const adapter = this.adapters.get(change.entityType);
+    if (!adapter || !this.catalogs.has(change.entityType)) {
+      this.log.debug('inbound change for a catalog this provider does not sync', { entityType: change.entityType });
+      return 'unchanged';
+    }
+    const def = this.catalogs.get(change.entityType);
+    const provider = this.provider.id;
+    const em = this.orm.em.fork();
+    const key = { provider, entityType: def.entityType, externalId: change.externalId };
+    const verdict = judgeEvent(def, {
+      alreadySeen: (await em.count(InboxEvent, { provider, eventId: change.eventId })) > 0,
+      markedOurs: change.markedOurs,
+      announced: change.announced,
+      link: change.announced ? await em.findOne(ExternalMapping, key) : null,
+    });
+    let outcome: InboundOutcome;
+    let result: ApplyResult | undefined;
+    if (verdict === 'duplicate') {
+      outcome = 'duplicate';
+    } else if (verdict === 'echo') {
+      await this.remember(change);
+      outcome = 'echo';
+    } else {
+      result = await em.transactional(async (tx) => {
+        await tx.execute(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
+        // Claim the event id in the same transaction as the change: a crash before commit redoes both.
+        const claimed = await tx.execute<{ id: string }[]>(
+          'insert into inbox_event (id, provider, event_id, received_at) values (?, ?, ?, now()) on conflict do nothing returning id',
+          [randomUUID(), provider, change.eventId],
+        );
+        if (claimed.length === 0) return undefined;
+        await lockRemoteRecord(tx, provider, change.externalId);
+        // Wait for any write of ours to this record to finish (the outbound worker holds this row lock across
+        // its provider call), then read the provider's current record: never older than what we wrote.
+        const mapping = await tx.findOne(ExternalMapping, key);
+        if (mapping) await lockForInbound(tx, def, mapping.entityId, provider);
+        const current = await adapter.fetch(change.externalId);
+        return applyRemoteRecord(tx, this.changes, def, provider, change.externalId, current);
+      });
+      outcome = result?.outcome ?? 'duplicate';
+      if (result?.needsLink && result.entityId) await this.link(adapter, change, result.entityId);
+    }
+    this.log.debug('inbound change', {
+      eventId: change.eventId,
+      entityType: def.entityType,
+      externalId: change.externalId,
+      outcome,
+      reason: result?.reason,
+    });
+    if (result?.outcome === 'skipped')
+      this.log.warn('inbound change skipped', { externalId: change.externalId, reason: result.reason });
+    this.onOutcome?.(change, outcome);
+    return outcome;
+  }
+
+  private async deadLetter(raw: string, change: InboundChange, err: unknown) {
+    const reason = err instanceof Error ? err.message : String(err);
+    this.log.error('inbound change dead-lettered', {
+      eventId: change.eventId,
+      externalId: change.externalId,
+      error: err,
+    });
+    await this.kafka.publish([
+      {
+        topic: providerTopics(this.provider.id).deadLetter,
+        key: change.externalId,
+        value: JSON.stringify({ kind: 'inbound', change, message: raw, reason, at: new Date().toISOString() }),
+      },
+    ]);
+  }
+
+  private async remember(change: InboundChange) {
+    await this.orm.em
+      .fork()
+      .execute(
+        'insert into inbox_event (id, provider, event_id, received_at) values (?, ?, ?, now()) on conflict do nothing',
+        [randomUUID(), this.provider.id, change.eventId],
+      );
+  }
+
+  private async link(adapter: EntityAdapter<FieldValues>, change: InboundChange, entityId: string) {
+    try {
+      await adapter.linkInternalId(change.externalId, entityId, {
+        idempotencyKey: this.provider.idempotencyKey(change.eventId, 'link'),
+      });
+    } catch (err) {
+      // Not fatal: the mapping row links them; the id on the provider side only helps later imports.
+      this.log.warn('could not store our id on the provider record', { externalId: change.externalId, error: err });
+    }
+  }
+}

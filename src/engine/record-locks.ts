@@ -1,0 +1,35 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AnyCatalog } from '../core/catalog.js';
+import type { ProviderId } from '../core/enums.js';
+import { LockKeys, lockXact } from '../platform/db/advisory-locks.js';
+import { SyncState } from './entities/index.js';
+
+/**
+ * Serializes everything that applies one provider record (webhook, poll, import): the second waits, then finds
+ * the first one's mapping instead of creating a duplicate record. Taken first, before any row lock, so the lock
+ * order is always: provider record, catalog row, sync state. Re-entrant within a transaction.
+ */
+export async function lockRemoteRecord(tx: EntityManager, provider: ProviderId, externalId: string): Promise<void> {
+  await lockXact(tx, LockKeys.providerRecord, `${provider}:${externalId}`);
+}
+
+/**
+ * Locks a record for applying a provider change: the catalog row first, then its sync state with that provider.
+ * Every path takes them in this order (mutations lock the row and then update sync states; outbound writes lock
+ * only sync states), so the three can never wait on each other in a cycle (deadlock). Holding the sync state
+ * lock also waits out an outbound write of ours to the same record.
+ */
+export async function lockForInbound(
+  tx: EntityManager,
+  def: AnyCatalog,
+  entityId: string,
+  provider: ProviderId,
+): Promise<void> {
+  await tx.findOne(def.entity, { id: entityId } as never, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  await tx.find(
+    SyncState,
+    { entityType: def.entityType, entityId, provider },
+    { lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
+}

@@ -1,0 +1,97 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import type { CatalogDefinition, CatalogRow, FieldValues, RawValues } from '../core/catalog.js';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import { checkLifecycle } from '../core/lifecycle.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(id: string): boolean {
+  return UUID.test(id);
+}
+
+export function assertUuid(id: string, field = 'id'): void {
+  if (!isUuid(id)) throw new ValidationError([{ field, message: 'must be a UUID' }]);
+}
+
+/**
+ * Catalog rows for any catalog: validate through the catalog's definition, enforce its lifecycle, write the row.
+ * Knows nothing about sync: what a change means for providers is the change log's business (`changes.ts`).
+ * Every method runs inside the caller's transaction.
+ */
+export const records = {
+  async get<F extends FieldValues>(
+    em: EntityManager,
+    def: CatalogDefinition<F>,
+    id: string,
+    { includeDeleted = false } = {},
+  ): Promise<CatalogRow<F>> {
+    assertUuid(id);
+    const row = await em.findOne(def.entity, { id } as never);
+    if (!row || (!includeDeleted && row.deletedAt)) throw new NotFoundError(def.label, id);
+    return row;
+  },
+
+  /** Row lock: concurrent changes to one record serialize, so versions and events stay in commit order. */
+  async lockLive<F extends FieldValues>(tx: EntityManager, def: CatalogDefinition<F>, id: string) {
+    assertUuid(id);
+    const row = await tx.findOne(def.entity, { id } as never, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!row || row.deletedAt) throw new NotFoundError(def.label, id);
+    return row;
+  },
+
+  async create<F extends FieldValues>(
+    tx: EntityManager,
+    def: CatalogDefinition<F>,
+    input: RawValues<F>,
+    id: string = randomUUID(),
+  ): Promise<CatalogRow<F>> {
+    // Every synced field is checked on create: a missing one is judged as empty.
+    const complete = Object.fromEntries(def.fields.map((f) => [f, input[f] ?? null])) as RawValues<F>;
+    const fields = def.normalize(complete);
+    const lifecycle = def.lifecycle;
+    if (lifecycle && fields[lifecycle.field] === undefined)
+      (fields as FieldValues)[lifecycle.field] = lifecycle.initial;
+    const row = tx.create(def.entity, { ...fields, id, version: 1 } as never);
+    await tx.flush();
+    return row;
+  },
+
+  /**
+   * Applies the given fields under the row lock; returns whether anything changed (a call that changes nothing
+   * writes nothing: no version bump, no event).
+   */
+  async update<F extends FieldValues>(
+    tx: EntityManager,
+    def: CatalogDefinition<F>,
+    id: string,
+    input: RawValues<F>,
+    expectedVersion?: number,
+  ): Promise<{ row: CatalogRow<F>; changed: boolean }> {
+    const fields = def.normalize(input);
+    const row = await records.lockLive(tx, def, id);
+    if (expectedVersion !== undefined && expectedVersion !== row.version) {
+      throw new ConflictError(`${def.label} ${id} is at version ${row.version}, not ${expectedVersion}`, {
+        currentVersion: row.version,
+      });
+    }
+    const changes = def.fields.filter((f) => fields[f] !== undefined && fields[f] !== row[f]);
+    if (changes.length === 0) return { row, changed: false };
+    checkLifecycle(def, row as { id: string } & Partial<F>, fields, changes);
+    for (const f of changes) (row as FieldValues)[f] = fields[f]!;
+    await tx.flush();
+    return { row, changed: true };
+  },
+
+  async delete<F extends FieldValues>(
+    tx: EntityManager,
+    def: CatalogDefinition<F>,
+    id: string,
+  ): Promise<CatalogRow<F>> {
+    const row = await records.lockLive(tx, def, id);
+    row.deletedAt = new Date();
+    await tx.flush();
+    return row;
+  },
+};

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { AppError } from '../core/errors.js';
+import type { ProviderPlugin } from '../core/provider.js';
+
+/**
+ * All configuration comes from the environment, parsed once at start-up: the app's own variables here, and each
+ * provider plug-in's (its `configShape`) merged in. A bad or missing variable stops the process with a message
+ * naming every offending variable (and never echoing its value).
+ */
+const csv = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+const baseShape = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  // Bearer tokens accepted by the GraphQL API (comma-separated). Required in production.
+  API_TOKENS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? csv(v) : [])),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .transform(csv)
+    .refine((l) => l.length > 0 && l.every((b) => /^[^\s:]+:\d+$/.test(b)), 'must be host:port[,host:port]'),
+  KAFKA_CLIENT_ID: z.string().default('catalog-sync'),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(256).default(3),
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
+  SYNC_PROVIDERS: z.string().optional(),
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  SYNC_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(500),
+  SYNC_RETRY_MAX_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
+};
+
+type BaseConfig = Omit<z.infer<z.ZodObject<typeof baseShape>>, 'SYNC_PROVIDERS'>;
+
+export interface Config extends BaseConfig {
+  /** Providers records are synced to (each gets a sync state); all known ones unless SYNC_PROVIDERS says. */
+  SYNC_PROVIDERS: string[];
+  /** Each provider plug-in's own variables, parsed by its `configShape`. */
+  providerConfigs: Record<string, Record<string, unknown>>;
+}
+
+export class ConfigError extends AppError {
+  constructor(readonly problems: string[]) {
+    super('CONFIG_INVALID', `Invalid configuration:\n  ${problems.join('\n  ')}`, { details: { problems } });
+  }
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  const name = issue.path.join('.');
+  return issue.code === 'invalid_type' && issue.input === undefined
+    ? `${name} is required`
+    : `${name}: ${issue.message}`;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, plugins: readonly ProviderPlugin[]): Config {
+  const problems: string[] = [];
+  const ids = plugins.map((p) => p.id);
+  const base = z.object(baseShape).safeParse(env);
+  if (!base.success) problems.push(...base.error.issues.map(describe));
+  const providerConfigs: Record<string, Record<string, unknown>> = {};
+  for (const plugin of plugins) {
+    const parsed = z.object(plugin.configShape).safeParse(env);
+    if (!parsed.success) {
+      problems.push(...parsed.error.issues.map(describe));
+      continue;
+    }
+    providerConfigs[plugin.id] = parsed.data;
+    for (const p of plugin.checkConfig?.(parsed.data) ?? []) problems.push(`${p.variable}: ${p.message}`);
+  }
+  const providers = env.SYNC_PROVIDERS === undefined ? ids : csv(env.SYNC_PROVIDERS);
+  const unknown = providers.filter((p) => !ids.includes(p));
+  if (unknown.length > 0) problems.push(`SYNC_PROVIDERS: unknown provider (known: ${ids.join(', ')})`);
+  if (base.success && base.data.NODE_ENV === 'production' && base.data.API_TOKENS.length === 0) {
+    problems.push('API_TOKENS: is required when NODE_ENV=production (the API would be open)');
+  }
+  if (!base.success || problems.length > 0) throw new ConfigError(problems);
+  return { ...base.data, SYNC_PROVIDERS: providers, providerConfigs };
+}

@@ -1,0 +1,36 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * Every Postgres advisory lock the app takes, in one place so two features can never pick the same key.
+ * All are transaction-scoped: released at commit or rollback, never leaked by a crashed process.
+ */
+export const LockKeys = {
+  migrations: 727_000,
+  outboxRelay: 727_001,
+  poll: 727_002,
+  import: 727_003,
+  providerRecord: 727_004,
+} as const;
+
+type LockKey = (typeof LockKeys)[keyof typeof LockKeys];
+
+/** Waits for the lock; `name` narrows it to one thing under the key (hashed into a second int). */
+export async function lockXact(tx: EntityManager, key: LockKey, name?: string): Promise<void> {
+  if (name === undefined) await tx.execute('select pg_advisory_xact_lock(?)', [key]);
+  else await tx.execute('select pg_advisory_xact_lock(?, hashtext(?))', [key, name]);
+}
+
+/** Takes the lock if it is free; false when another transaction holds it. */
+export async function tryLockXact(tx: EntityManager, key: LockKey): Promise<boolean> {
+  const [row] = await tx.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?) as locked', [key]);
+  return row?.locked === true;
+}
+
+/** Takes the lock for one thing under the key if it is free; false when another transaction holds it. */
+export async function tryLockXactNamed(tx: EntityManager, key: LockKey, name: string): Promise<boolean> {
+  const [row] = await tx.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?, hashtext(?)) as locked', [
+    key,
+    name,
+  ]);
+  return row?.locked === true;
+}

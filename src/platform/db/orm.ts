@@ -1,0 +1,20 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { LockKeys, lockXact } from './advisory-locks.js';
+import { ormOptions, type EntityList } from './orm-options.js';
+
+export type Orm = MikroORM;
+
+export async function createOrm(databaseUrl: string, entities: EntityList, poolMax?: number): Promise<Orm> {
+  return MikroORM.init(ormOptions(databaseUrl, entities, poolMax));
+}
+
+/**
+ * Applies pending migrations. Several processes (api, relay, worker) start at once in a deployment, so they
+ * serialize on a transaction-scoped advisory lock: the first migrates, the others then find nothing to do.
+ */
+export async function migrate(orm: Orm): Promise<void> {
+  await orm.em.fork().transactional(async (tx) => {
+    await lockXact(tx, LockKeys.migrations);
+    await orm.migrator.up();
+  });
+}

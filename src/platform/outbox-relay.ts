@@ -1,0 +1,111 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockKeys, tryLockXact } from './db/advisory-locks.js';
+import type { Orm } from './db/orm.js';
+import type { Logger } from '../core/logger.js';
+import type { KafkaTransport } from './kafka.js';
+
+/**
+ * Publishes outbox rows to Kafka in commit order and marks them published.
+ *
+ * Exactly one relay publishes at a time (a transaction-scoped advisory lock), so several relay processes can run
+ * for availability without reordering one entity's events. Rows are locked, published, then marked in the same
+ * transaction: if Kafka is down the transaction rolls back and the rows wait for the next round (at-least-once;
+ * consumers dedupe by event id).
+ */
+export interface OutboxRelayOptions {
+  batchSize: number;
+  pollIntervalMs: number;
+  maxBackoffMs?: number;
+}
+
+interface OutboxRow {
+  seq: string;
+  id: string;
+  topic: string;
+  key: string;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+export class OutboxRelay {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private failures = 0;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly kafka: KafkaTransport,
+    private readonly logger: Logger,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  /** Publishes one batch. Returns how many rows went out (0 when idle or when another relay holds the lock). */
+  async publishBatch(): Promise<number> {
+    const em = this.orm.em.fork();
+    return em.transactional(async (tx: EntityManager) => {
+      // tx.execute (not getConnection().execute) so every statement runs inside this transaction.
+      if (!(await tryLockXact(tx, LockKeys.outboxRelay))) return 0;
+      const rows = await tx.execute<OutboxRow[]>(
+        'select seq, id, topic, key, type, payload from outbox_event where published_at is null order by seq limit ? for update',
+        [this.options.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      await this.kafka.publish(
+        rows.map((r) => ({
+          topic: r.topic,
+          key: r.key,
+          value: JSON.stringify(r.payload),
+          headers: { 'event-id': r.id, 'event-type': r.type },
+        })),
+      );
+      await tx.execute('update outbox_event set published_at = now() where seq in (?)', [rows.map((r) => r.seq)]);
+      return rows.length;
+    });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Wakes the loop now instead of at the next poll (called after local commits in the same process). */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.nudge();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let published = 0;
+      try {
+        published = await this.publishBatch();
+        if (this.failures > 0) this.logger.info('outbox relay recovered', { afterFailures: this.failures });
+        this.failures = 0;
+      } catch (err) {
+        this.failures += 1;
+        if (this.failures === 1 || this.failures % 20 === 0) {
+          this.logger.warn('outbox relay could not publish; rows stay queued', { error: err, failures: this.failures });
+        }
+      }
+      if (published === this.options.batchSize && this.failures === 0) continue;
+      const backoff = this.failures
+        ? Math.min(this.options.maxBackoffMs ?? 5000, this.options.pollIntervalMs * 2 ** Math.min(this.failures, 6))
+        : this.options.pollIntervalMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoff);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+}

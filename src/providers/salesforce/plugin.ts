@@ -1,0 +1,54 @@
+import type { ProviderPlugin } from '../../core/provider.js';
+import { RateLimiter } from '../../platform/rate-limiter.js';
+import { SalesforceApi } from './api.js';
+import { createSalesforceConnection } from './client.js';
+import { checkSalesforceConfig, salesforceConfigShape } from './config.js';
+import { SalesforceContactAdapter } from './contact-adapter.js';
+import { SALESFORCE } from './errors.js';
+import { parseSalesforceMessage } from './inbound.js';
+import { replicationPoller } from './poller.js';
+import { salesforceWebhookRoute } from './webhook-route.js';
+
+/**
+ * Salesforce: customers <-> Contacts with jsforce (OAuth 2.0 client credentials). Changes come back through
+ * Outbound Messages (`POST /webhooks/salesforce`, needs SALESFORCE_ORG_ID) and a getUpdated/getDeleted poll.
+ */
+export const salesforcePlugin: ProviderPlugin<typeof salesforceConfigShape> = {
+  id: SALESFORCE,
+  configShape: salesforceConfigShape,
+  checkConfig: checkSalesforceConfig,
+  create(config, { logger }) {
+    if (!config.SALESFORCE_CLIENT_ID || !config.SALESFORCE_CLIENT_SECRET) {
+      logger.warn(
+        'SALESFORCE is in SYNC_PROVIDERS but SALESFORCE_CLIENT_ID/SECRET are not set: its sync states stay PENDING',
+      );
+      return undefined;
+    }
+    const log = logger.child({ component: 'salesforce' });
+    const { conn, ready } = createSalesforceConnection({
+      loginUrl: config.SALESFORCE_LOGIN_URL,
+      clientId: config.SALESFORCE_CLIENT_ID,
+      clientSecret: config.SALESFORCE_CLIENT_SECRET,
+      apiVersion: config.SALESFORCE_API_VERSION,
+      clientName: config.SALESFORCE_CLIENT_NAME,
+    });
+    const api = new SalesforceApi(conn, ready, new RateLimiter(config.SALESFORCE_RATE_LIMIT_RPS), log);
+    const externalIdField = config.SALESFORCE_EXTERNAL_ID_FIELD;
+    const orgId = config.SALESFORCE_ORG_ID;
+    if (!orgId) logger.warn('SALESFORCE_ORG_ID is not set: /webhooks/salesforce is disabled');
+    const intervalMs = config.SALESFORCE_POLL_INTERVAL_MS;
+    return {
+      id: SALESFORCE,
+      adapters: [new SalesforceContactAdapter(api, { externalIdField, accountId: config.SALESFORCE_ACCOUNT_ID })],
+      parseInbound: (message) => parseSalesforceMessage(message, externalIdField),
+      // Salesforce has no idempotency keys; upserts by External ID (our id) make retried writes safe instead.
+      idempotencyKey: (eventId, operation) => `${eventId}:${operation}`,
+      webhook: orgId ? (queue) => salesforceWebhookRoute({ orgId, queue, logger }) : undefined,
+      pollers:
+        intervalMs > 0
+          ? [replicationPoller({ api, sObjectType: 'Contact', intervalMs, logger: log.child({ component: 'poller' }) })]
+          : [],
+      health: () => ({ webhook: !!orgId, apiUsage: api.apiUsage() }),
+    };
+  },
+};

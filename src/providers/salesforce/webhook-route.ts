@@ -1,0 +1,54 @@
+import express, { type Router } from 'express';
+import type { Logger } from '../../core/logger.js';
+import type { InboundQueue } from '../../core/provider.js';
+import { SOBJECT_CATALOGS, type SalesforceInboundMessage } from './inbound.js';
+import { ACK_RESPONSE, parseOutboundMessage, sameOrgId, soapFault } from './outbound-message.js';
+
+/**
+ * POST /webhooks/salesforce: Salesforce Outbound Messages. Checks the OrganizationId (outbound messages carry
+ * no signature; the org id — plus, in production, the IP allow-list / TLS client certificate in front of this
+ * service — is what identifies the sender), queues each notification of a synced sObject type to
+ * `inbound.salesforce` keyed by the record id, and only then answers the SOAP Ack: without an Ack Salesforce
+ * redelivers, so a Kafka outage loses nothing.
+ */
+export function salesforceWebhookRoute(opts: { orgId: string; queue: InboundQueue; logger: Logger }): Router {
+  const router = express.Router();
+  const log = opts.logger.child({ component: 'salesforce-webhook' });
+  const reply = (res: express.Response, status: number, body: string) => res.status(status).type('text/xml').send(body);
+
+  router.post('/webhooks/salesforce', express.text({ type: '*/*', limit: '2mb' }), async (req, res) => {
+    const parsed = parseOutboundMessage(typeof req.body === 'string' ? req.body : '');
+    if (!parsed.ok) {
+      log.warn('rejected Salesforce webhook', { reason: parsed.reason, ip: req.ip });
+      return reply(res, 400, soapFault(parsed.reason));
+    }
+    const message = parsed.message;
+    if (!sameOrgId(message.organizationId, opts.orgId)) {
+      log.warn('rejected Salesforce webhook: unknown organization', {
+        organizationId: message.organizationId,
+        ip: req.ip,
+      });
+      return reply(res, 403, soapFault('unknown OrganizationId'));
+    }
+    const synced = message.notifications.filter((n) => SOBJECT_CATALOGS[n.sObjectType] && n.fields.Id);
+    try {
+      await opts.queue(
+        synced.map((n) => {
+          const body: SalesforceInboundMessage = {
+            source: 'outbound-message',
+            eventId: `om:${n.id}`,
+            sObjectType: n.sObjectType,
+            recordId: n.fields.Id!,
+            fields: n.fields,
+          };
+          return { key: n.fields.Id!, value: JSON.stringify(body) };
+        }),
+      );
+    } catch (err) {
+      log.error('could not queue Salesforce notifications; Salesforce will redeliver', { error: err });
+      return reply(res, 503, soapFault('event queue unavailable, retry later'));
+    }
+    return reply(res, 200, ACK_RESPONSE);
+  });
+  return router;
+}

@@ -1,0 +1,40 @@
+import type { ProviderPlugin } from '../../core/provider.js';
+import { RateLimiter } from '../../platform/rate-limiter.js';
+import { STRIPE_KEY_PREFIX, StripeApi } from './api.js';
+import { createStripeClient } from './client.js';
+import { stripeConfigShape, stripeRateLimit } from './config.js';
+import { StripeCustomerAdapter } from './customer-adapter.js';
+import { STRIPE } from './errors.js';
+import { parseStripeEvent } from './webhook.js';
+import { stripeWebhookRoute } from './webhook-route.js';
+
+/**
+ * Stripe: customers <-> Stripe Customers with the official client; changes come back through signed webhooks
+ * (`POST /webhooks/stripe`). Needs STRIPE_SECRET_KEY; the webhook needs STRIPE_WEBHOOK_SECRET.
+ */
+export const stripePlugin: ProviderPlugin<typeof stripeConfigShape> = {
+  id: STRIPE,
+  configShape: stripeConfigShape,
+  create(config, { logger }) {
+    if (!config.STRIPE_SECRET_KEY) {
+      logger.warn('STRIPE is in SYNC_PROVIDERS but STRIPE_SECRET_KEY is not set: Stripe sync states stay PENDING');
+      return undefined;
+    }
+    const stripe = createStripeClient({
+      secretKey: config.STRIPE_SECRET_KEY,
+      apiBase: config.STRIPE_API_BASE,
+      timeoutMs: config.STRIPE_TIMEOUT_MS,
+    });
+    const api = new StripeApi(stripe, new RateLimiter(stripeRateLimit(config)));
+    const secret = config.STRIPE_WEBHOOK_SECRET;
+    if (!secret) logger.warn('STRIPE_WEBHOOK_SECRET is not set: /webhooks/stripe is disabled');
+    return {
+      id: STRIPE,
+      adapters: [new StripeCustomerAdapter(api)],
+      parseInbound: (message) => parseStripeEvent(message, STRIPE_KEY_PREFIX),
+      idempotencyKey: (eventId, operation) => `${STRIPE_KEY_PREFIX}${eventId}:${operation}`,
+      webhook: secret ? (queue) => stripeWebhookRoute({ stripe, secret, queue, logger }) : undefined,
+      health: () => ({ webhook: !!secret, apiUsage: null }),
+    };
+  },
+};

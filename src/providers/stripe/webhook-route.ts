@@ -1,0 +1,42 @@
+import express, { type Router } from 'express';
+import type Stripe from 'stripe';
+import type { Logger } from '../../core/logger.js';
+import type { InboundQueue } from '../../core/provider.js';
+import { stripeEventKey, verifyStripeWebhook } from './webhook.js';
+
+/**
+ * POST /webhooks/stripe: verify the signature on the raw body, hand the event to Kafka (`inbound.stripe`, keyed
+ * by the object id so its events stay in order) and answer 2xx at once; the inbound worker does the rest.
+ * Stripe retries non-2xx answers for up to three days (https://docs.stripe.com/webhooks#retries), so when Kafka
+ * is unreachable we answer 503 and lose nothing.
+ */
+export function stripeWebhookRoute(opts: {
+  stripe: Stripe;
+  secret: string;
+  queue: InboundQueue;
+  logger: Logger;
+}): Router {
+  const router = express.Router();
+  const log = opts.logger.child({ component: 'stripe-webhook' });
+  router.post('/webhooks/stripe', express.raw({ type: '*/*', limit: '1mb' }), async (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const verified = verifyStripeWebhook(opts.stripe, raw, req.header('stripe-signature'), opts.secret);
+    if (!verified.ok) {
+      log.warn('rejected Stripe webhook', { reason: verified.reason, ip: req.ip });
+      res.status(400).json({ error: 'invalid_signature', reason: verified.reason });
+      return;
+    }
+    const event = verified.event;
+    try {
+      await opts.queue([
+        { key: stripeEventKey(event), value: raw.toString('utf8'), headers: { 'event-id': event.id } },
+      ]);
+    } catch (err) {
+      log.error('could not queue Stripe webhook; Stripe will retry', { eventId: event.id, error: err });
+      res.status(503).json({ error: 'unavailable', reason: 'event queue unavailable, retry later' });
+      return;
+    }
+    res.status(200).json({ received: true });
+  });
+  return router;
+}
