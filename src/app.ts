@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
+import type { CatalogDefinition } from './core/catalog.js';
 import type { Logger } from './core/logger.js';
-import type { ProviderConnection } from './core/provider.js';
+import type { ProviderConnection, ProviderPlugin } from './core/provider.js';
 import { allTopics, providerTopics } from './core/topics.js';
 import { Backfill } from './engine/backfill.js';
 import { Catalogs } from './engine/catalogs.js';
@@ -33,10 +34,22 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** What the app is built from: by default the lists in src/registry.ts (tests may plug in more). */
+export interface AppParts {
+  catalogs: readonly CatalogDefinition<never>[];
+  providers: readonly ProviderPlugin[];
+}
+
+const DEFAULT_PARTS: AppParts = { catalogs: catalogDefinitions, providers: providerPlugins };
+
 /** A connection for every provider that is both enabled (SYNC_PROVIDERS) and configured (credentials). */
-function connectProviders(config: Config, logger: Logger): Map<string, ProviderConnection> {
+function connectProviders(
+  config: Config,
+  plugins: readonly ProviderPlugin[],
+  logger: Logger,
+): Map<string, ProviderConnection> {
   const out = new Map<string, ProviderConnection>();
-  for (const plugin of providerPlugins) {
+  for (const plugin of plugins) {
     if (!config.SYNC_PROVIDERS.includes(plugin.id)) continue;
     const connection = plugin.create(config.providerConfigs[plugin.id] as never, { logger });
     if (connection) out.set(plugin.id, connection);
@@ -48,7 +61,12 @@ function connectProviders(config: Config, logger: Logger): Map<string, ProviderC
  * Wires one process for a role: `api` serves GraphQL/webhooks/health, `relay` publishes the outbox, `worker`
  * runs the sync engine for every configured provider, `all` does everything (local development, small installs).
  */
-export async function startApp(config: Config, role: Role, logger: Logger): Promise<RunningApp> {
+export async function startApp(
+  config: Config,
+  role: Role,
+  logger: Logger,
+  parts: AppParts = DEFAULT_PARTS,
+): Promise<RunningApp> {
   const orm = await createOrm(config.DATABASE_URL, entities, config.DATABASE_POOL_MAX);
   const kafka = createKafkaTransport({
     brokers: config.KAFKA_BROKERS,
@@ -61,16 +79,11 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
     logger.debug('stopping', { component: name });
     await fn();
   };
-  const catalogs = new Catalogs(catalogDefinitions);
+  const catalogs = new Catalogs(parts.catalogs);
+  const providerIds = parts.providers.map((p) => p.id);
   try {
     await migrate(orm);
-    await kafka.ensureTopics(
-      allTopics(
-        catalogs.entityTypes,
-        providerPlugins.map((p) => p.id),
-      ),
-      config.KAFKA_TOPIC_PARTITIONS,
-    );
+    await kafka.ensureTopics(allTopics(catalogs.entityTypes, providerIds), config.KAFKA_TOPIC_PARTITIONS);
 
     let relay: OutboxRelay | undefined;
     if (role === 'relay' || role === 'all') {
@@ -82,7 +95,7 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
       stops.push(stopping('outbox-relay', () => relay!.stop()));
     }
 
-    const providers = connectProviders(config, logger);
+    const providers = connectProviders(config, parts.providers, logger);
     const changes = new CatalogChanges(config.SYNC_PROVIDERS);
     const inbound: InboundWorker[] = [];
     const outbound: OutboundWorker[] = [];
@@ -137,7 +150,7 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
         imports,
         afterCommit,
         providers: () =>
-          providerPlugins.map(({ id }) => {
+          providerIds.map((id) => {
             const health = providers.get(id)?.health();
             return {
               provider: id,
@@ -157,7 +170,7 @@ export async function startApp(config: Config, role: Role, logger: Logger): Prom
         port: config.PORT,
         orm,
         kafka,
-        schema: await buildAppSchema(pubSub),
+        schema: await buildAppSchema(pubSub, providerIds, catalogs.entityTypes),
         context: () => createContext(orm.em.fork(), services),
         logger,
         mount: (app) => {

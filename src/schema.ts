@@ -13,8 +13,12 @@ export const resolvers = [...catalogResolvers, SyncStatusResolver, SyncAdminReso
   () => unknown
 >;
 
-export async function buildAppSchema(pubSub: SyncStatusPubSub = createSyncStatusPubSub()): Promise<GraphQLSchema> {
-  defineSyncEnums(providerIds, entityTypes);
+export async function buildAppSchema(
+  pubSub: SyncStatusPubSub = createSyncStatusPubSub(),
+  providers: readonly string[] = providerIds,
+  catalogs: readonly string[] = entityTypes,
+): Promise<GraphQLSchema> {
+  defineSyncEnums(providers, catalogs);
   return buildSchema({
     resolvers,
     pubSub,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { startApp, type Role, type RunningApp } from '../../src/app.js';
+import { startApp, type AppParts, type Role, type RunningApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { parseEnvelope, type EventEnvelope } from '../../src/core/envelope.js';
 import { createKafkaTransport, type KafkaTransport, type Subscription } from '../../src/platform/kafka.js';
@@ -42,18 +42,25 @@ export interface GqlResult<T> {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}, role: Role = 'all'): Promise<TestApp> {
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: await createTestDatabase(),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    OUTBOX_POLL_INTERVAL_MS: '50',
-    // Short sessions: suites restart brokers and consumers, and a restarted member waits this long to rejoin.
-    KAFKA_SESSION_TIMEOUT_MS: '8000',
-    ...env,
-  });
-  const app = await startApp(config, role, testLogger);
+export async function startTestApp(
+  env: Record<string, string> = {},
+  role: Role = 'all',
+  parts?: AppParts,
+): Promise<TestApp> {
+  const config = loadConfig(
+    {
+      ...process.env,
+      DATABASE_URL: await createTestDatabase(),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      OUTBOX_POLL_INTERVAL_MS: '50',
+      // Short sessions: suites restart brokers and consumers, and a restarted member waits this long to rejoin.
+      KAFKA_SESSION_TIMEOUT_MS: '8000',
+      ...env,
+    },
+    parts?.providers,
+  );
+  const app = await startApp(config, role, testLogger, parts);
   const url = app.http?.url ?? '';
   return {
     app,
