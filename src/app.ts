@@ -171,6 +171,7 @@ export async function startApp(
         orm,
         kafka,
         schema: await buildAppSchema(pubSub, providerIds, catalogs.entityTypes),
+        introspection: config.GRAPHQL_INTROSPECTION,
         context: () => createContext(orm.em.fork(), services),
         logger,
         mount: (app) => {

@@ -39,11 +39,14 @@ const baseShape = {
   SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   SYNC_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(500),
   SYNC_RETRY_MAX_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
+  // Schema introspection (GraphQL IDEs need it): on by default, off by default when NODE_ENV=production.
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
 };
 
-type BaseConfig = Omit<z.infer<z.ZodObject<typeof baseShape>>, 'SYNC_PROVIDERS'>;
+type BaseConfig = Omit<z.infer<z.ZodObject<typeof baseShape>>, 'SYNC_PROVIDERS' | 'GRAPHQL_INTROSPECTION'>;
 
 export interface Config extends BaseConfig {
+  GRAPHQL_INTROSPECTION: boolean;
   /** Providers records are synced to (each gets a sync state); all known ones unless SYNC_PROVIDERS says. */
   SYNC_PROVIDERS: string[];
   /** Each provider plug-in's own variables, parsed by its `configShape`. */
@@ -85,5 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, plugins: readonly ProviderPlu
     problems.push('API_TOKENS: is required when NODE_ENV=production (the API would be open)');
   }
   if (!base.success || problems.length > 0) throw new ConfigError(problems);
-  return { ...base.data, SYNC_PROVIDERS: providers, providerConfigs };
+  const introspection = base.data.GRAPHQL_INTROSPECTION ?? (base.data.NODE_ENV === 'production' ? 'false' : 'true');
+  return { ...base.data, GRAPHQL_INTROSPECTION: introspection === 'true', SYNC_PROVIDERS: providers, providerConfigs };
 }

@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../../core/logger.js';
 import { formatError } from '../graphql/errors.js';
+import { DEFAULT_QUERY_LIMITS, queryLimitsRule, tokenLimitError, type QueryLimits } from '../graphql/limits.js';
 import type { KafkaTransport } from '../kafka.js';
 import type { ApiAuth } from './auth.js';
 import { healthRoutes } from './health.js';
@@ -33,28 +34,61 @@ export interface HttpServerOptions {
   auth: ApiAuth;
   /** Extra routes (provider webhooks) mounted before the JSON body parser, since they need the raw body. */
   mount?: (app: express.Express) => void;
+  /** What one operation may ask for (depth, aliases, cost, tokens); see src/platform/graphql/limits.ts. */
+  limits?: QueryLimits;
+  /** Schema introspection (and so the Sandbox's schema view); off in production unless asked for. */
+  introspection?: boolean;
 }
+
+/** The largest GraphQL-over-HTTP body and WebSocket message accepted; both are refused before being parsed. */
+export const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_WS_MESSAGE_BYTES = 64 * 1024;
 
 /** One HTTP server: GraphQL over HTTP and WebSocket (graphql-ws) on /graphql, webhooks, health. */
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const limits = opts.limits ?? DEFAULT_QUERY_LIMITS;
+  const rules = [...specifiedRules, queryLimitsRule(limits)];
+  // ws reads a frame's length from its header and closes the socket (1009) before buffering a larger one, so an
+  // unauthenticated client cannot make us hold a big message before connection_init is checked.
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_WS_MESSAGE_BYTES });
   const wsCleanup = useServer(
     {
       schema: opts.schema,
       // graphql-ws carries credentials in the connection_init payload: { authorization: 'Bearer <token>' }.
       onConnect: (ctx) => opts.auth.check(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization),
-      // Each subscription operation gets its own context (and EntityManager fork).
-      context: () => opts.context(),
+      // The same token, depth, alias and cost limits as over HTTP, and each operation its own context (and
+      // EntityManager fork).
+      onSubscribe: (_ctx, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: limits.maxTokens });
+        } catch (err) {
+          return [(err instanceof GraphQLError && tokenLimitError(err.message, limits)) || (err as GraphQLError)];
+        }
+        const errors = validate(opts.schema, document, rules);
+        if (errors.length > 0) return errors;
+        return {
+          schema: opts.schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue: opts.context(),
+        };
+      },
     },
     wss,
   );
   const apollo = new ApolloServer({
     schema: opts.schema,
-    formatError: formatError(opts.logger),
-    introspection: true,
+    formatError: formatError(opts.logger, limits),
+    introspection: opts.introspection ?? true,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: [queryLimitsRule(limits)],
+    // Clients get codes and messages; stacks with our file paths stay in the logs.
+    includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown order (HTTP first, then consumers, Kafka, DB); Apollo's own SIGTERM handler would race it.
     stopOnTerminationSignals: false,
     plugins: [
@@ -82,9 +116,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       req.method === 'GET' && Object.keys(req.query).length === 0 && req.accepts('html') === 'html'
         ? next()
         : opts.auth.middleware()(req, res, next),
-    express.json({ limit: '1mb' }),
+    express.json({ limit: MAX_BODY_BYTES }),
     expressMiddleware(apollo, { context: async () => opts.context() }),
   );
+  app.use(httpErrors(opts.logger));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -102,5 +137,24 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       wss.close();
       await new Promise<void>((r) => server.close(() => r()));
     },
+  };
+}
+
+/**
+ * Errors raised before GraphQL sees a request (body parsers: too large, malformed JSON, bad encoding) answered as
+ * JSON with the status and a reason; Express's default page would carry a stack trace with our file paths.
+ */
+function httpErrors(logger: Logger): express.ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const e = err as { status?: unknown; statusCode?: unknown; type?: unknown; expose?: unknown; message?: unknown };
+    const status = Number(e.status ?? e.statusCode);
+    if (Number.isInteger(status) && status >= 400 && status < 500) {
+      const reason = e.expose === true && typeof e.message === 'string' ? e.message : 'bad request';
+      res.status(status).json({ error: typeof e.type === 'string' ? e.type : 'bad_request', reason });
+      return;
+    }
+    logger.error('unhandled error in HTTP request', { error: err, path: req.path });
+    res.status(500).json({ error: 'internal', reason: 'internal server error' });
   };
 }

@@ -16,7 +16,8 @@ export function salesforceWebhookRoute(opts: { orgId: string; queue: InboundQueu
   const log = opts.logger.child({ component: 'salesforce-webhook' });
   const reply = (res: express.Response, status: number, body: string) => res.status(status).type('text/xml').send(body);
 
-  router.post('/webhooks/salesforce', express.text({ type: '*/*', limit: '2mb' }), async (req, res) => {
+  // 1 MiB holds 100 notifications with room to spare; the size is checked before anything is read or parsed.
+  router.post('/webhooks/salesforce', express.text({ type: '*/*', limit: '1mb' }), async (req, res) => {
     const parsed = parseOutboundMessage(typeof req.body === 'string' ? req.body : '');
     if (!parsed.ok) {
       log.warn('rejected Salesforce webhook', { reason: parsed.reason, ip: req.ip });
