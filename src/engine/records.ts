@@ -4,8 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { CatalogDefinition, CatalogRow, FieldValues, RawValues } from '../core/catalog.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { checkLifecycle } from '../core/lifecycle.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../core/text.js';
 
 export function isUuid(id: string): boolean {
   return UUID.test(id);

@@ -91,6 +91,22 @@ describe('request limits', () => {
     }
   });
 
+  it('answers BAD_USER_INPUT for text PostgreSQL cannot store and for forged cursors', async () => {
+    const create = (name: string) =>
+      t.gql('mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }', {
+        i: { name, email: 'bad.input@example.com' },
+      });
+    for (const name of ['Nul\u0000Byte', 'Lone \ud800 surrogate']) {
+      const res = await create(name);
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'name' }] });
+    }
+    const search = await t.gql('query($s: String) { customers(search: $s) { totalCount } }', { s: 'a\u0000' });
+    expect(search.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const forged = Buffer.from(JSON.stringify(['+275760-09-13T00:00:00Z', 'x'])).toString('base64url');
+    const page = await t.gql('query($a: String) { customers(after: $a) { totalCount } }', { a: forged });
+    expect(page.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   describe('Salesforce Outbound Message endpoint (no credentials needed to reach it)', () => {
     const soap = (body: string) =>
       fetch(`${t.url}/webhooks/salesforce`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });

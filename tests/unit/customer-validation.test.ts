@@ -23,6 +23,9 @@ describe('normalizeCustomerFields', () => {
     [{ email: 'a@b' }, 'email', 'must be a valid email address'],
     [{ email: 'a b@c.de' }, 'email', 'must be a valid email address'],
     [{ email: `${'a'.repeat(320)}@b.co` }, 'email', 'must be at most 320 characters'],
+    [{ name: 'Ada\u0000' }, 'name', 'must not contain NUL characters'],
+    [{ email: 'a\u0000@b.co' }, 'email', 'must not contain NUL characters'],
+    [{ name: 'Ada \ud800' }, 'name', 'must be valid Unicode (it has a lone surrogate)'],
   ])('rejects %j', (input, field, message) => {
     try {
       normalizeCustomerFields(input);

@@ -3,12 +3,19 @@ import { decodeCursor, encodeCursor, pageSize } from '../../src/platform/graphql
 
 describe('cursors', () => {
   it('round-trips', () => {
-    const key = { createdAt: new Date('2026-01-02T03:04:05.678Z'), id: 'abc' };
+    const key = { createdAt: new Date('2026-01-02T03:04:05.678Z'), id: '0b4f2c1e-5a8d-4c3b-9e7f-1a2b3c4d5e6f' };
     expect(decodeCursor(encodeCursor(key))).toEqual(key);
   });
   it('rejects garbage with BAD_USER_INPUT', () => {
     expect(() => decodeCursor('%%%')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
     expect(() => decodeCursor(Buffer.from('[1]').toString('base64url'))).toThrow('after: is not a valid cursor');
+  });
+  it('rejects cursors we could not have made: an id that is not a UUID, a date PostgreSQL cannot hold', () => {
+    const cursor = (date: string, id: string) => Buffer.from(JSON.stringify([date, id])).toString('base64url');
+    const id = '0b4f2c1e-5a8d-4c3b-9e7f-1a2b3c4d5e6f';
+    expect(() => decodeCursor(cursor('2026-01-01T00:00:00Z', 'not-a-uuid'))).toThrow('after: is not a valid cursor');
+    expect(() => decodeCursor(cursor('+275760-09-13T00:00:00Z', id))).toThrow('after: is not a valid cursor');
+    expect(() => decodeCursor(cursor('-000001-01-01T00:00:00Z', id))).toThrow('after: is not a valid cursor');
   });
   it('bounds page sizes', () => {
     expect(pageSize(undefined)).toBe(20);

@@ -1,5 +1,6 @@
 import type { RawValues } from '../../core/catalog.js';
 import { ValidationError, type FieldError } from '../../core/errors.js';
+import { textProblem } from '../../core/text.js';
 
 export type CustomerFields = { name: string; email: string };
 
@@ -29,6 +30,11 @@ export function canonicalCustomer(input: RawValues<CustomerFields>): Partial<Cus
 export function normalizeCustomerFields(input: RawValues<CustomerFields>): Partial<CustomerFields> {
   const out = canonicalCustomer(input);
   const errors: FieldError[] = [];
+  for (const [field, value] of Object.entries(out)) {
+    const problem = textProblem(field, value);
+    if (problem) errors.push(problem);
+  }
+  if (errors.length > 0) throw new ValidationError(errors);
   if (out.name !== undefined) {
     if (out.name.length === 0) errors.push({ field: 'name', message: 'must not be empty' });
     else if (out.name.length > 200) errors.push({ field: 'name', message: 'must be at most 200 characters' });

@@ -1,4 +1,9 @@
 import { ValidationError } from '../../core/errors.js';
+import { UUID } from '../../core/text.js';
+
+// Timestamps PostgreSQL (and JavaScript dates) can both hold: a cursor outside them is not one we made.
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31);
 
 /** Opaque Relay cursors over (createdAt, id): stable under inserts, unlike offsets. */
 export interface CursorKey {
@@ -14,7 +19,9 @@ export function decodeCursor(cursor: string, field = 'after'): CursorKey {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
     const date = new Date(String(createdAt));
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
+    const time = date.getTime();
+    if (typeof id !== 'string' || !UUID.test(id) || !(time >= EARLIEST && time <= LATEST))
+      throw new Error('bad cursor');
     return { createdAt: date, id };
   } catch {
     throw new ValidationError([{ field, message: 'is not a valid cursor' }]);

@@ -1,6 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ValidationError } from '../../../core/errors.js';
+import { textProblem } from '../../../core/text.js';
 import type { GraphQLContext } from '../../../engine/graphql/context.js';
 import { page, type Connection } from '../../../engine/graphql/connection.js';
 import { toSyncStatus } from '../../../engine/graphql/sync-status-resolver.js';
@@ -40,6 +41,8 @@ export class CustomerResolver {
     if (!includeDeleted) filters.push({ deletedAt: null });
     if (search && search.length > 200)
       throw new ValidationError([{ field: 'search', message: 'must be at most 200 characters' }]);
+    const problem = search === undefined || search === null ? undefined : textProblem('search', search);
+    if (problem) throw new ValidationError([problem]);
     if (search?.trim()) {
       const pattern = likePattern(search.trim());
       filters.push({ $or: [{ name: { $ilike: pattern } }, { email: { $ilike: pattern } }] });
