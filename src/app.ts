@@ -1,5 +1,4 @@
 import type { Config } from './config.js';
-import type { CatalogDefinition } from './core/catalog.js';
 import type { Logger } from './core/logger.js';
 import type { ProviderConnection, ProviderPlugin } from './core/provider.js';
 import { allTopics, providerTopics } from './core/topics.js';
@@ -34,13 +33,12 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** What the app is built from: by default the lists in src/registry.ts (tests may plug in more). */
+/** The provider plug-ins the app runs: by default the list in src/providers (tests may plug in another). */
 export interface AppParts {
-  catalogs: readonly CatalogDefinition<never>[];
   providers: readonly ProviderPlugin[];
 }
 
-const DEFAULT_PARTS: AppParts = { catalogs: catalogDefinitions, providers: providerPlugins };
+const DEFAULT_PARTS: AppParts = { providers: providerPlugins };
 
 /** A connection for every provider that is both enabled (SYNC_PROVIDERS) and configured (credentials). */
 function connectProviders(
@@ -51,7 +49,10 @@ function connectProviders(
   const out = new Map<string, ProviderConnection>();
   for (const plugin of plugins) {
     if (!config.SYNC_PROVIDERS.includes(plugin.id)) continue;
-    const connection = plugin.create(config.providerConfigs[plugin.id] as never, { logger });
+    const own = config.providerConfigs[plugin.id];
+    // The config must have been loaded with the same plug-ins (loadConfig(env, plugins)).
+    if (!own) throw new Error(`no configuration was parsed for provider ${plugin.id}`);
+    const connection = plugin.create(own as never, { logger });
     if (connection) out.set(plugin.id, connection);
   }
   return out;
@@ -79,7 +80,7 @@ export async function startApp(
     logger.debug('stopping', { component: name });
     await fn();
   };
-  const catalogs = new Catalogs(parts.catalogs);
+  const catalogs = new Catalogs(catalogDefinitions);
   const providerIds = parts.providers.map((p) => p.id);
   try {
     await migrate(orm);
@@ -96,7 +97,11 @@ export async function startApp(
     }
 
     const providers = connectProviders(config, parts.providers, logger);
-    const changes = new CatalogChanges(config.SYNC_PROVIDERS);
+    const changes = new CatalogChanges((entityType) =>
+      parts.providers
+        .filter((p) => config.SYNC_PROVIDERS.includes(p.id) && p.entityTypes.includes(entityType))
+        .map((p) => p.id),
+    );
     const inbound: InboundWorker[] = [];
     const outbound: OutboundWorker[] = [];
     if (role === 'worker' || role === 'all') {

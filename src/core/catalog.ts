@@ -58,8 +58,6 @@ export interface CatalogDefinition<F extends FieldValues = FieldValues> {
   fromRemote(values: RawValues<F>): { fields: F } | { skip: string };
   /** A field that identifies a record across systems (customer: email): unlinked provider records link by it. */
   naturalKey?: keyof F & string;
-  /** Records this one points at, which a provider must hold first (invoice -> customer). */
-  parents?: ReadonlyArray<{ field: keyof F & string; entityType: EntityType }>;
   lifecycle?: Lifecycle<F>;
 }
 

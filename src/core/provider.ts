@@ -122,6 +122,8 @@ export interface ProviderConnection {
  */
 export interface ProviderPlugin<S extends z.ZodRawShape = z.ZodRawShape> {
   id: ProviderId;
+  /** The catalogs it has adapters for: records of other catalogs get no sync state for it. */
+  entityTypes: readonly EntityType[];
   configShape: S;
   /** Checks across variables (e.g. "set both or neither"); each problem names its variable. */
   checkConfig?(config: z.infer<z.ZodObject<S>>): Array<{ variable: string; message: string }>;

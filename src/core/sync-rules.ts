@@ -27,6 +27,21 @@ export function contentHash<F extends FieldValues>(def: CatalogDefinition<F>, va
     .digest('hex');
 }
 
+/**
+ * What to remember about a provider's copy once we know what it holds (after our write, or a read of it): the hash
+ * that recognizes its echoes and the values that are the base of the next three-way merge.
+ */
+export function heldFacts<F extends FieldValues>(
+  def: CatalogDefinition<F>,
+  values: RawValues<F>,
+): { lastSyncedHash: string; lastSyncedData: Partial<F> } {
+  const read = def.fromRemote(values);
+  return {
+    lastSyncedHash: contentHash(def, 'fields' in read ? read.fields : values),
+    lastSyncedData: def.canonical(values),
+  };
+}
+
 /** What the engine stored about a record's twin at one provider (its mapping row). */
 export interface LinkFacts {
   lastSyncedHash?: string | null | undefined;
@@ -90,9 +105,11 @@ export function judgeRemoteRecord<F extends FieldValues>(
   if (link.lastSyncedHash === hash) return { action: 'ignore', reason: 'content equals what was last synced' };
   // Deleted here: our delete is on its way to the provider; do not resurrect.
   if (!local || local.deleted) return { action: 'ignore', reason: 'deleted here; the delete is on its way' };
-  // Three-way: what the provider last held (read the way the catalog reads it) against what it holds now.
-  const baseRead = link.lastSyncedData ? def.fromRemote(link.lastSyncedData as RawValues<F>) : undefined;
-  const base = baseRead && 'fields' in baseRead ? baseRead.fields : undefined;
+  // Three-way: what the provider last held (read the way the catalog reads it, or in canonical form when today's
+  // rules would refuse it) against what it holds now.
+  const stored = link.lastSyncedData as RawValues<F> | null | undefined;
+  const baseRead = stored ? def.fromRemote(stored) : undefined;
+  const base = baseRead && 'fields' in baseRead ? baseRead.fields : stored ? def.canonical(stored) : undefined;
   const changed: Partial<F> = {};
   for (const f of def.fields) if (!base || base[f] !== fields[f]) changed[f] = fields[f];
   const merged = { ...local.values, ...changed };

@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { randomUUID } from 'node:crypto';
 import {
   fieldsOf,
   type CatalogDefinition,
@@ -8,11 +7,12 @@ import {
   type RawValues,
 } from '../core/catalog.js';
 import type { ProviderId } from '../core/enums.js';
-import { ValidationError } from '../core/errors.js';
+import { ConflictError, ValidationError } from '../core/errors.js';
 import type { RemoteRecord } from '../core/provider.js';
-import { contentHash, judgeRemoteRecord, sameContent } from '../core/sync-rules.js';
+import { judgeRemoteRecord, sameContent } from '../core/sync-rules.js';
 import type { CatalogChanges } from './changes.js';
 import { ExternalMapping } from './entities/index.js';
+import { newMapping, rememberHeld } from './mappings.js';
 import { lockRemoteRecord } from './record-locks.js';
 import { isUuid } from './records.js';
 import { requeue } from './requeue.js';
@@ -26,8 +26,6 @@ export interface ApplyResult {
   needsLink?: boolean;
   reason?: string;
 }
-
-type Stored = Record<string, string | number | null>;
 
 /**
  * Brings the local catalog in line with a provider's CURRENT record (re-fetched, never the event payload), for
@@ -49,10 +47,10 @@ export async function applyRemoteRecord<F extends FieldValues>(
   const mapping = await tx.findOne(ExternalMapping, { provider, entityType, externalId });
   const row = mapping ? await tx.findOne(def.entity, { id: mapping.entityId } as never) : null;
   const local = row ? { values: fieldsOf(def, row) as F, deleted: row.deletedAt != null } : null;
-  const verdict = judgeRemoteRecord(def, current, mapping, local);
   const source = { origin: provider, heldBy: provider };
 
   try {
+    const verdict = judgeRemoteRecord(def, current, mapping, local);
     switch (verdict.action) {
       case 'ignore':
         return { outcome: 'unchanged', entityId: mapping?.entityId, reason: verdict.reason };
@@ -68,10 +66,7 @@ export async function applyRemoteRecord<F extends FieldValues>(
         const updated = await changes.update(tx, def, row!.id, verdict.changed as RawValues<F>, {
           source: { origin: provider, heldBy: verdict.providerHoldsResult ? provider : undefined },
         });
-        mapping!.lastSyncedHash = contentHash(def, verdict.fields);
-        mapping!.lastSyncedData = def.canonical(current!.values as RawValues<F>) as Stored;
-        if (verdict.providerHoldsResult)
-          mapping!.lastSyncedVersion = Math.max(mapping!.lastSyncedVersion ?? 0, updated.version);
+        rememberHeld(mapping!, def, current!.values, verdict.providerHoldsResult ? updated.version : null);
         const outcome: ApplyOutcome = Object.keys(verdict.changed).length === 0 ? 'unchanged' : 'updated';
         return { outcome, entityId: row!.id, needsLink: current!.internalId !== row!.id };
       }
@@ -79,8 +74,10 @@ export async function applyRemoteRecord<F extends FieldValues>(
         return await linkOrCreate(tx, changes, def, provider, current!, verdict.fields);
     }
   } catch (err) {
-    // Provider data our catalog cannot hold: skip it and say why, lose nothing here.
-    if (err instanceof ValidationError) return { outcome: 'skipped', reason: err.message };
+    // Provider data our catalog cannot hold, or a change its lifecycle forbids (e.g. a paid invoice edited back to
+    // draft): skip it and say why. Retrying could never make it apply, so it must not block the partition.
+    if (err instanceof ValidationError || err instanceof ConflictError)
+      return { outcome: 'skipped', entityId: mapping?.entityId, reason: err.message };
     throw err;
   }
 }
@@ -96,8 +93,6 @@ async function linkOrCreate<F extends FieldValues>(
 ): Promise<ApplyResult> {
   const entityType = def.entityType;
   const externalId = current.externalId;
-  const held = def.canonical(current.values as RawValues<F>) as Stored;
-  const hash = contentHash(def, fields);
   let local: CatalogRow<F> | null = null;
   if (current.internalId && isUuid(current.internalId)) {
     local = await tx.findOne(def.entity, { id: current.internalId, deletedAt: null } as never);
@@ -124,30 +119,12 @@ async function linkOrCreate<F extends FieldValues>(
     // Linking an existing local record: the catalog (the hub) keeps its data. If the provider's copy differs,
     // ours is queued to it; what it holds now is recorded so its later edits merge field by field.
     const same = sameContent(def, fieldsOf(def, local) as RawValues<F>, fields as RawValues<F>);
-    tx.create(ExternalMapping, {
-      id: randomUUID(),
-      entityType,
-      entityId: local.id,
-      provider,
-      externalId,
-      lastSyncedVersion: same ? local.version : null,
-      lastSyncedHash: hash,
-      lastSyncedData: held,
-    });
+    rememberHeld(newMapping(tx, def, local.id, provider, externalId), def, current.values, same ? local.version : null);
     await tx.flush();
     if (!same) await requeue(tx, def, local.id, provider);
     return { outcome: 'linked', entityId: local.id, needsLink: current.internalId !== local.id };
   }
   const created = await changes.create(tx, def, fields as RawValues<F>, { origin: provider, heldBy: provider });
-  tx.create(ExternalMapping, {
-    id: randomUUID(),
-    entityType,
-    entityId: created.id,
-    provider,
-    externalId,
-    lastSyncedVersion: created.version,
-    lastSyncedHash: hash,
-    lastSyncedData: held,
-  });
+  rememberHeld(newMapping(tx, def, created.id, provider, externalId), def, current.values, created.version);
   return { outcome: 'created', entityId: created.id, needsLink: true };
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { AnyCatalog, FieldValues, RawValues } from '../core/catalog.js';
+import type { AnyCatalog, FieldValues } from '../core/catalog.js';
 import type { EntityType, ProviderId } from '../core/enums.js';
 import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { EntityAdapter, ProviderConnection, RemoteRecord } from '../core/provider.js';
-import { contentHash } from '../core/sync-rules.js';
+import { judgeEvent } from '../core/sync-rules.js';
 import { LockKeys, lockXact } from '../platform/db/advisory-locks.js';
 import type { Orm } from '../platform/db/orm.js';
 import { applyRemoteRecord, type ApplyResult } from './apply-remote.js';
@@ -97,9 +97,9 @@ export class Backfill {
               entityType: def.entityType,
               externalId: listed.externalId,
             });
-            const read = def.fromRemote(listed.values as RawValues<FieldValues>);
-            const listedHash = 'fields' in read ? contentHash(def, read.fields) : null;
-            if (mapping && mapping.lastSyncedHash !== listedHash) {
+            const listedIsWhatWeSynced =
+              judgeEvent(def, { alreadySeen: false, markedOurs: false, announced: listed, link: mapping }) === 'echo';
+            if (mapping && !listedIsWhatWeSynced) {
               await lockForInbound(tx, def, mapping.entityId, provider);
               record = await adapter.fetch(listed.externalId);
             }

@@ -21,10 +21,6 @@ export class Catalogs {
     return def;
   }
 
-  get all(): AnyCatalog[] {
-    return [...this.byType.values()];
-  }
-
   get entityTypes(): EntityType[] {
     return [...this.byType.keys()];
   }

@@ -30,7 +30,13 @@ const LOCAL: ChangeSource = { origin: 'LOCAL' };
  * transaction.
  */
 export class CatalogChanges {
-  constructor(readonly providers: readonly ProviderId[]) {}
+  /** The enabled providers that sync records of one catalog. */
+  readonly providersFor: (entityType: string) => readonly ProviderId[];
+
+  /** `providers`: the same list for every catalog, or one per catalog. */
+  constructor(providers: readonly ProviderId[] | ((entityType: string) => readonly ProviderId[])) {
+    this.providersFor = typeof providers === 'function' ? providers : () => providers;
+  }
 
   async create<F extends FieldValues>(
     em: EntityManager,
@@ -86,7 +92,7 @@ export class CatalogChanges {
       origin: source.origin,
       payload: snapshotOf(def, row),
     });
-    await markChanged(tx, def.entityType, row.id, row.version, this.providers, source.heldBy);
+    await markChanged(tx, def.entityType, row.id, row.version, this.providersFor(def.entityType), source.heldBy);
     await tx.flush();
   }
 }

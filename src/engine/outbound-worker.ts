@@ -1,6 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { randomUUID } from 'node:crypto';
 import type { AnyCatalog, FieldValues, RecordSnapshot } from '../core/catalog.js';
 import type { EventEnvelope } from '../core/envelope.js';
 import { parseEnvelope } from '../core/envelope.js';
@@ -9,12 +8,13 @@ import type { Logger } from '../core/logger.js';
 import type { EntityAdapter, ProviderConnection, RecordWrite, WriteResult } from '../core/provider.js';
 import { ProviderError } from '../core/provider-error.js';
 import { retryDelayMs, shouldRetry, type RetryPolicy } from '../core/retry-policy.js';
-import { contentHash, fieldsToSend, judgeOutbound } from '../core/sync-rules.js';
+import { fieldsToSend, judgeOutbound } from '../core/sync-rules.js';
 import { catalogTopic, providerTopics } from '../core/topics.js';
 import type { Orm } from '../platform/db/orm.js';
 import { DelayDelivery, type KafkaTransport, type Subscription } from '../platform/kafka.js';
 import type { Catalogs } from './catalogs.js';
 import { ExternalMapping, SyncState } from './entities/index.js';
+import { newMapping, rememberHeld } from './mappings.js';
 import { parseRetryMessage, type RetryMessage } from './retry-message.js';
 import { announce } from './sync-states.js';
 
@@ -78,7 +78,7 @@ export class OutboundWorker {
         topics: [...this.adapters.keys()].map(catalogTopic),
         fromBeginning: true,
         handleBatch: async (messages, progress) => {
-          // Chunks the size of the provider's largest batch call (e.g. 200 for Salesforce sObject Collections);
+          // Chunks no larger than any of its adapters' batch calls (e.g. 200 for Salesforce sObject Collections);
           // each finished chunk is marked done, so a rebalance mid-batch does not write it again.
           for (let i = 0; i < messages.length; i += chunkSize) {
             const chunk = messages.slice(i, i + chunkSize);
@@ -175,7 +175,8 @@ export class OutboundWorker {
         } else {
           // Created but not completed (Stripe's create step ran, its update did not): keep the link with unknown
           // content, so the retry updates that record with every field instead of creating another.
-          if (result.externalId && !w.mapping) w.mapping = this.newMapping(tx, def, w.snap.id, result.externalId);
+          if (result.externalId && !w.mapping)
+            w.mapping = newMapping(tx, def, w.snap.id, this.provider.id, result.externalId);
           await this.failed(tx, w, result.error);
         }
       }
@@ -239,28 +240,21 @@ export class OutboundWorker {
     const { snap, state } = w;
     let mapping = w.mapping;
     if (externalId) {
-      mapping ??= this.newMapping(tx, def, snap.id, externalId);
+      mapping ??= newMapping(tx, def, snap.id, this.provider.id, externalId);
       mapping.externalId = externalId;
-      // Never lower: what the provider holds is at least this version.
-      mapping.lastSyncedVersion = Math.max(mapping.lastSyncedVersion ?? 0, snap.version);
-      mapping.lastSyncedHash = snap.deleted ? null : contentHash(def, snap);
-      mapping.lastSyncedData = snap.deleted ? null : Object.fromEntries(def.fields.map((f) => [f, snap[f] ?? null]));
+      if (snap.deleted) {
+        mapping.lastSyncedVersion = Math.max(mapping.lastSyncedVersion ?? 0, snap.version);
+        mapping.lastSyncedHash = null;
+        mapping.lastSyncedData = null;
+      } else {
+        rememberHeld(mapping, def, snap, snap.version);
+      }
     }
     state.state = SyncStateValue.SYNCED;
     state.lastError = null;
     state.lastSyncedAt = new Date();
     announce(tx, state, externalId);
     this.log.debug('synced', { entityType: def.entityType, entityId: snap.id, version: snap.version, externalId });
-  }
-
-  private newMapping(tx: EntityManager, def: AnyCatalog, entityId: string, externalId: string): ExternalMapping {
-    return tx.create(ExternalMapping, {
-      id: randomUUID(),
-      entityType: def.entityType,
-      entityId,
-      provider: this.provider.id,
-      externalId,
-    });
   }
 
   private async failed(tx: EntityManager, w: Work, err: ProviderError): Promise<void> {

@@ -46,12 +46,13 @@ export const records = {
     input: RawValues<F>,
     id: string = randomUUID(),
   ): Promise<CatalogRow<F>> {
-    // Every synced field is checked on create: a missing one is judged as empty.
-    const complete = Object.fromEntries(def.fields.map((f) => [f, input[f] ?? null])) as RawValues<F>;
+    // Every synced field is checked on create: a missing one is judged as empty, or starts in the lifecycle's
+    // initial state.
+    const initial = def.lifecycle;
+    const complete = Object.fromEntries(
+      def.fields.map((f) => [f, input[f] ?? (f === initial?.field ? initial.initial : null)]),
+    ) as RawValues<F>;
     const fields = def.normalize(complete);
-    const lifecycle = def.lifecycle;
-    if (lifecycle && fields[lifecycle.field] === undefined)
-      (fields as FieldValues)[lifecycle.field] = lifecycle.initial;
     const row = tx.create(def.entity, { ...fields, id, version: 1 } as never);
     await tx.flush();
     return row;

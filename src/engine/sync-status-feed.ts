@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { parseEnvelope } from '../core/envelope.js';
 import type { Logger } from '../core/logger.js';
-import { SYNC_STATUS_TOPIC as STATUS_KAFKA_TOPIC } from '../core/topics.js';
+import { SYNC_STATUS_TOPIC } from '../core/topics.js';
 import type { KafkaTransport, Subscription } from '../platform/kafka.js';
-import { SYNC_STATUS_TOPIC, type SyncStatusPubSub } from './graphql/pubsub.js';
+import { SYNC_STATUS_TRIGGER, type SyncStatusPubSub } from './graphql/pubsub.js';
 import type { SyncStatusView } from './sync-states.js';
 
 /**
@@ -18,7 +18,7 @@ export async function startSyncStatusFeed(
 ): Promise<Subscription> {
   return kafka.subscribe({
     groupId: `catalog-sync-api-${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-    topics: [STATUS_KAFKA_TOPIC],
+    topics: [SYNC_STATUS_TOPIC],
     fromBeginning: false,
     async handle(message) {
       const envelope = parseEnvelope(message.value);
@@ -26,7 +26,7 @@ export async function startSyncStatusFeed(
         logger.warn('skipping malformed sync.status message', { offset: message.offset });
         return;
       }
-      pubSub.publish(SYNC_STATUS_TOPIC, envelope.payload as unknown as SyncStatusView);
+      pubSub.publish(SYNC_STATUS_TRIGGER, envelope.payload as unknown as SyncStatusView);
     },
   });
 }

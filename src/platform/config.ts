@@ -83,7 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, plugins: readonly ProviderPlu
   }
   const providers = env.SYNC_PROVIDERS === undefined ? ids : csv(env.SYNC_PROVIDERS);
   const unknown = providers.filter((p) => !ids.includes(p));
-  if (unknown.length > 0) problems.push(`SYNC_PROVIDERS: unknown provider (known: ${ids.join(', ')})`);
+  if (unknown.length > 0)
+    problems.push(`SYNC_PROVIDERS: unknown provider ${unknown.join(', ')} (known: ${ids.join(', ')})`);
   if (base.success && base.data.NODE_ENV === 'production' && base.data.API_TOKENS.length === 0) {
     problems.push('API_TOKENS: is required when NODE_ENV=production (the API would be open)');
   }

@@ -1,4 +1,4 @@
-import { catalogDefinitions, providerPlugins } from '../../src/registry.js';
+import { providerPlugins } from '../../src/registry.js';
 import { customersApi } from '../support/customers-api.js';
 import { expectEventually, present } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/harness.js';
@@ -12,7 +12,6 @@ describe('a provider plugged in from outside src/', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ SYNC_PROVIDERS: 'LEDGER' }, 'all', {
-      catalogs: catalogDefinitions,
       providers: [...providerPlugins, ledgerPlugin(store)],
     });
   });

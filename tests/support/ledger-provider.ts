@@ -80,6 +80,7 @@ export function ledgerPlugin(store: LedgerStore): ProviderPlugin {
   };
   return {
     id: 'LEDGER',
+    entityTypes: ['CUSTOMER'],
     configShape: { LEDGER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(100) },
     create(config) {
       return {

@@ -1,4 +1,5 @@
 import { isRetryableSalesforceCode, toProviderError } from '../../src/providers/salesforce/errors.js';
+import { inboundMessage, parseSalesforceMessage } from '../../src/providers/salesforce/inbound.js';
 import { fromContact, joinName, splitName, toContact } from '../../src/providers/salesforce/mappers.js';
 import {
   ACK_RESPONSE,
@@ -93,5 +94,25 @@ describe('Outbound messages', () => {
     expect(sameOrgId('00D000000000002AAA', '00D000000000001AAA')).toBe(false);
     expect(ACK_RESPONSE).toContain('<Ack>true</Ack>');
     expect(soapFault('bad <input>')).toContain('<faultstring>bad &lt;input&gt;</faultstring>');
+  });
+});
+
+describe('inbound.salesforce messages', () => {
+  it('carry the sObject type and record id, and contactId for Contacts (read by the previous version)', () => {
+    const m = inboundMessage({ source: 'poll', eventId: 'e1', sObjectType: 'Contact', recordId: '003A' });
+    expect(m).toMatchObject({ recordId: '003A', contactId: '003A' });
+    expect(parseSalesforceMessage(m, 'Ext__c')).toEqual([
+      { eventId: 'e1', entityType: 'CUSTOMER', externalId: '003A', markedOurs: false },
+    ]);
+  });
+
+  it('still read messages queued by the previous version (contactId only), and ignore unsynced sObjects', () => {
+    expect(parseSalesforceMessage({ source: 'poll', eventId: 'e2', contactId: '003B' }, 'Ext__c')).toMatchObject([
+      { entityType: 'CUSTOMER', externalId: '003B' },
+    ]);
+    expect(parseSalesforceMessage({ eventId: 'e3', sObjectType: 'Account', recordId: '001A' }, 'Ext__c')).toEqual([]);
+    expect(parseSalesforceMessage({ eventId: 'e4', sObjectType: 'constructor', recordId: '001A' }, 'Ext__c')).toEqual(
+      [],
+    );
   });
 });

@@ -138,7 +138,7 @@ describe('judgeRemoteRecord: what the current provider record means for the cata
   it('customers: a provider record without a name takes its email as name, and one without email is skipped', () => {
     expect(judgeRemoteRecord(customerCatalog, remote({ name: null, email: 'A@x.io' }), null, null)).toEqual({
       action: 'link-or-create',
-      fields: { name: 'a@x.io', email: 'a@x.io' },
+      fields: { name: 'A@x.io', email: 'a@x.io' },
     });
     expect(judgeRemoteRecord(customerCatalog, remote({ name: 'A', email: null }), null, null)).toMatchObject({
       action: 'skip',

@@ -17,10 +17,11 @@ export const customerCatalog: CatalogDefinition<CustomerFields> = {
   fromRemote(values) {
     const c = canonicalCustomer({ name: values.name ?? null, email: values.email ?? null });
     if (!c.email) return { skip: 'record has no email address' };
-    // Our catalog needs a name; a provider record without one gets its email as name. What the provider itself
-    // holds (no name) is what the mapping records, so our next write still sends the name.
+    // Our catalog needs a name; a provider record without one gets its email (as written there) as name. What the
+    // provider itself holds (no name) is what the mapping records, so our next write still sends the name.
     try {
-      return { fields: normalizeCustomerFields({ name: c.name || c.email, email: c.email }) as CustomerFields };
+      const name = c.name || String(values.email).trim();
+      return { fields: normalizeCustomerFields({ name, email: c.email }) as CustomerFields };
     } catch (err) {
       if (err instanceof ValidationError) return { skip: err.message };
       throw err;

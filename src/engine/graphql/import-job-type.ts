@@ -24,7 +24,7 @@ export class ImportJobType {
   @Field(() => Int, { description: 'New local records created.' })
   created!: number;
 
-  @Field(() => Int, { description: 'Existing local records linked (by our id on the record, or by email).' })
+  @Field(() => Int, { description: 'Existing local records linked (by our id on the record, or by natural key).' })
   linked!: number;
 
   @Field(() => Int, { description: 'Linked records whose fields differed and were updated (or deleted).' })
@@ -33,7 +33,9 @@ export class ImportJobType {
   @Field(() => Int)
   unchanged!: number;
 
-  @Field(() => Int, { description: 'Records the catalog cannot hold (e.g. no email); see the server log.' })
+  @Field(() => Int, {
+    description: 'Records the catalog cannot hold (e.g. a required field missing); see the server log.',
+  })
   skipped!: number;
 
   @Field(() => String, { nullable: true })

@@ -25,10 +25,12 @@ export class SyncAdminResolver {
     @Arg('provider', () => Provider) provider: string,
   ): Promise<SyncStatus> {
     assertUuid(entityId, 'entityId');
-    if (!services.changes.providers.includes(provider)) {
-      throw new AppError('BAD_USER_INPUT', `${provider} is not enabled on this server (SYNC_PROVIDERS)`, {
-        details: { provider },
-      });
+    if (!services.changes.providersFor(entityType).includes(provider)) {
+      throw new AppError(
+        'BAD_USER_INPUT',
+        `${provider} does not sync ${entityType} records on this server (not in SYNC_PROVIDERS, or no adapter)`,
+        { details: { provider, entityType } },
+      );
     }
     const status = await requeue(em, services.catalogs.get(entityType), entityId, provider);
     services.afterCommit();
@@ -37,7 +39,7 @@ export class SyncAdminResolver {
 
   @Mutation(() => ImportJobType, {
     description:
-      'Starts importing every record of a provider (links by our id or email, creates the rest). Poll importJob.',
+      'Starts importing every record of a provider (links by our id or natural key, creates the rest). Poll importJob.',
   })
   async importFromProvider(
     @Ctx() { services }: GraphQLContext,

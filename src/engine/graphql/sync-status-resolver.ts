@@ -6,7 +6,7 @@ import { assertUuid } from '../records.js';
 import { listStatuses, toView, type SyncStatusView } from '../sync-states.js';
 import type { GraphQLContext } from './context.js';
 import { EntityType, Provider } from './enums.js';
-import { SYNC_STATUS_TOPIC } from './pubsub.js';
+import { SYNC_STATUS_TRIGGER } from './pubsub.js';
 import { SyncStatus } from './sync-status-type.js';
 
 export function toSyncStatus(v: SyncStatusView): SyncStatus {
@@ -61,7 +61,7 @@ export class SyncStatusResolver {
   }
 
   @Subscription(() => SyncStatus, {
-    topics: SYNC_STATUS_TOPIC,
+    topics: SYNC_STATUS_TRIGGER,
     description: 'Streams sync state changes, optionally only those of one kind of record or one record.',
     filter: ({ payload, args }: { payload: SyncStatusView; args: SyncStatusFilter }) =>
       (!args.entityType || payload.entityType === args.entityType) &&

@@ -5,7 +5,7 @@ import { createSalesforceConnection } from './client.js';
 import { checkSalesforceConfig, salesforceConfigShape } from './config.js';
 import { SalesforceContactAdapter } from './contact-adapter.js';
 import { SALESFORCE } from './errors.js';
-import { parseSalesforceMessage } from './inbound.js';
+import { parseSalesforceMessage, SOBJECT_CATALOGS } from './inbound.js';
 import { replicationPoller } from './poller.js';
 import { salesforceWebhookRoute } from './webhook-route.js';
 
@@ -15,6 +15,7 @@ import { salesforceWebhookRoute } from './webhook-route.js';
  */
 export const salesforcePlugin: ProviderPlugin<typeof salesforceConfigShape> = {
   id: SALESFORCE,
+  entityTypes: [...SOBJECT_CATALOGS.values()],
   configShape: salesforceConfigShape,
   checkConfig: checkSalesforceConfig,
   create(config, { logger }) {

@@ -1,7 +1,7 @@
 import type { InboundMessage, Poller } from '../../core/provider.js';
 import type { Logger } from '../../core/logger.js';
 import type { SalesforceApi } from './api.js';
-import type { SalesforceInboundMessage } from './inbound.js';
+import { inboundMessage } from './inbound.js';
 
 /** Salesforce keeps deleted-record data 15 days (updated 30): a cursor older than this cannot be caught up. */
 const REPLICATION_WINDOW_MS = 14 * 86_400_000;
@@ -43,8 +43,10 @@ export function replicationPoller(opts: {
         api.call('poll deleted', (conn) => conn.sobject(sObjectType).deleted(start, now)),
       ]);
       const message = (eventId: string, recordId: string): InboundMessage => {
-        const body: SalesforceInboundMessage = { source: 'poll', eventId, sObjectType, recordId };
-        return { key: recordId, value: JSON.stringify(body) };
+        return {
+          key: recordId,
+          value: JSON.stringify(inboundMessage({ source: 'poll', eventId, sObjectType, recordId })),
+        };
       };
       const messages = [
         ...updated.ids.map((id) => message(`poll:${id}:${updated.latestDateCovered}`, id)),

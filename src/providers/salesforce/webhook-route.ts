@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Logger } from '../../core/logger.js';
 import type { InboundQueue } from '../../core/provider.js';
-import { SOBJECT_CATALOGS, type SalesforceInboundMessage } from './inbound.js';
+import { inboundMessage, SOBJECT_CATALOGS } from './inbound.js';
 import { ACK_RESPONSE, parseOutboundMessage, sameOrgId, soapFault } from './outbound-message.js';
 
 /**
@@ -31,17 +31,17 @@ export function salesforceWebhookRoute(opts: { orgId: string; queue: InboundQueu
       });
       return reply(res, 403, soapFault('unknown OrganizationId'));
     }
-    const synced = message.notifications.filter((n) => SOBJECT_CATALOGS[n.sObjectType] && n.fields.Id);
+    const synced = message.notifications.filter((n) => SOBJECT_CATALOGS.has(n.sObjectType) && n.fields.Id);
     try {
       await opts.queue(
         synced.map((n) => {
-          const body: SalesforceInboundMessage = {
+          const body = inboundMessage({
             source: 'outbound-message',
             eventId: `om:${n.id}`,
             sObjectType: n.sObjectType,
             recordId: n.fields.Id!,
             fields: n.fields,
-          };
+          });
           return { key: n.fields.Id!, value: JSON.stringify(body) };
         }),
       );

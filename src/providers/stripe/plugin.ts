@@ -1,3 +1,4 @@
+import { CUSTOMER } from '../../catalogs/customer/definition.js';
 import type { ProviderPlugin } from '../../core/provider.js';
 import { RateLimiter } from '../../platform/rate-limiter.js';
 import { STRIPE_KEY_PREFIX, StripeApi } from './api.js';
@@ -14,6 +15,7 @@ import { stripeWebhookRoute } from './webhook-route.js';
  */
 export const stripePlugin: ProviderPlugin<typeof stripeConfigShape> = {
   id: STRIPE,
+  entityTypes: [CUSTOMER],
   configShape: stripeConfigShape,
   create(config, { logger }) {
     if (!config.STRIPE_SECRET_KEY) {

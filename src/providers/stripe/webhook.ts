@@ -28,11 +28,11 @@ export function verifyStripeWebhook(
 }
 
 /** The events we act on, by the catalog they concern; `deleted` events carry no record worth comparing. */
-const EVENTS: Record<string, { entityType: EntityType; deleted: boolean }> = {
-  'customer.created': { entityType: CUSTOMER, deleted: false },
-  'customer.updated': { entityType: CUSTOMER, deleted: false },
-  'customer.deleted': { entityType: CUSTOMER, deleted: true },
-};
+const EVENTS: ReadonlyMap<string, { entityType: EntityType; deleted: boolean }> = new Map([
+  ['customer.created', { entityType: CUSTOMER, deleted: false }],
+  ['customer.updated', { entityType: CUSTOMER, deleted: false }],
+  ['customer.deleted', { entityType: CUSTOMER, deleted: true }],
+]);
 
 /** The Kafka key for an event: the Stripe object id, so one record's events stay in order. */
 export function stripeEventKey(event: Stripe.Event): string {
@@ -46,7 +46,7 @@ export function stripeEventKey(event: Stripe.Event): string {
  */
 export function parseStripeEvent(message: unknown, ourKeyPrefix: string): InboundChange[] {
   const event = message as Partial<Stripe.Event> | null;
-  const kind = event && typeof event.type === 'string' ? EVENTS[event.type] : undefined;
+  const kind = event && typeof event.type === 'string' ? EVENTS.get(event.type) : undefined;
   if (!event || typeof event.id !== 'string' || !kind) return [];
   const object = event.data?.object as { id?: unknown; object?: unknown } | undefined;
   if (!object || typeof object.id !== 'string') return [];
