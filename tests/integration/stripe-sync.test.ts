@@ -149,6 +149,26 @@ describe('two-way customer sync with Stripe', () => {
     expect(outcomes.some((o) => o.eventId === 'evt_forged')).toBe(false);
   });
 
+  it('accepts a signed event sent without Content-Type, and one without data.object (acknowledged, nothing to do)', async () => {
+    const body = JSON.stringify({
+      id: 'evt_no_type',
+      object: 'event',
+      type: 'customer.updated',
+      data: { object: { id: 'cus_no_type', object: 'customer' } },
+    });
+    const noType = await fetch(`${t.url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'stripe-signature': signatureHeader(body, STRIPE_WEBHOOK_SECRET) },
+      body: new Blob([body]), // a Blob with no type: fetch sends no Content-Type header
+    });
+    expect(noType.status).toBe(200);
+    // Queued and looked at (the customer does not exist in Stripe: nothing to apply).
+    await expectEventually(() => outcomes.some((o) => o.eventId === 'evt_no_type' && o.outcome === 'unchanged'));
+    const empty = await postEvent({ id: 'evt_no_object', object: 'event', type: 'customer.updated', data: {} });
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toEqual({ received: true });
+  });
+
   it('rides out a 429 storm with backoff, then dead-letters after the last attempt and retrySync recovers', async () => {
     emu.injectFaults({ status: 429, count: 2, path: '/v1/customers' });
     const c = await create('Storm', 'storm@example.com');

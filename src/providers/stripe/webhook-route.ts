@@ -18,7 +18,8 @@ export function stripeWebhookRoute(opts: {
 }): Router {
   const router = express.Router();
   const log = opts.logger.child({ component: 'stripe-webhook' });
-  router.post('/webhooks/stripe', express.raw({ type: '*/*', limit: '1mb' }), async (req, res) => {
+  // Any (or no) Content-Type: the signature covers the bytes, not the header. 1 MiB is far above any Stripe event.
+  router.post('/webhooks/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const verified = verifyStripeWebhook(opts.stripe, raw, req.header('stripe-signature'), opts.secret);
     if (!verified.ok) {

@@ -34,9 +34,14 @@ const EVENTS: ReadonlyMap<string, { entityType: EntityType; deleted: boolean }> 
   ['customer.deleted', { entityType: CUSTOMER, deleted: true }],
 ]);
 
-/** The Kafka key for an event: the Stripe object id, so one record's events stay in order. */
+/**
+ * The Kafka key for an event: the Stripe object id, so one record's events stay in order (the event id for an
+ * event without an object: the inbound worker ignores it, and it must not be refused, or Stripe retries it for
+ * days).
+ */
 export function stripeEventKey(event: Stripe.Event): string {
-  return (event.data.object as { id?: string }).id ?? event.id;
+  const id = (event.data as { object?: { id?: unknown } } | undefined)?.object?.id;
+  return typeof id === 'string' ? id : event.id;
 }
 
 /**
