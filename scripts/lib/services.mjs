@@ -86,7 +86,8 @@ function runPg(bin, args, opts = {}) {
 }
 
 /**
- * Starts a PostgreSQL cluster in a fresh temp dir on a free port. Returns { url, stop }.
+ * Starts a PostgreSQL cluster in a fresh temp dir on a free port. Returns { url, stop, halt, resume }: `halt`
+ * stops the server (fast mode) and keeps its data, `resume` starts it again on the same port.
  * fsync is off: the data is throwaway, and it makes tests several times faster.
  */
 export async function startPostgres({ database = 'catalog_sync' } = {}) {
@@ -96,13 +97,23 @@ export async function startPostgres({ database = 'catalog_sync' } = {}) {
   const port = await freePort();
   runPg('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'app', '--no-sync', '-E', 'UTF8']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  runPg('pg_ctl', ['-D', dataDir, '-l', path.join(dir, 'postgres.log'), '-o', options, '-w', 'start']);
+  const start = () =>
+    runPg('pg_ctl', ['-D', dataDir, '-l', path.join(dir, 'postgres.log'), '-o', options, '-w', 'start']);
+  start();
   runPg('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'app', database]);
   const url = `postgres://app@127.0.0.1:${port}/${database}`;
   return {
     url,
     port,
     dir,
+    async halt() {
+      // Fast mode: a restart that keeps every acknowledged commit (this cluster runs with synchronous_commit=off,
+      // so an immediate stop could drop the last ones, which no real deployment would be configured to do).
+      runPg('pg_ctl', ['-D', dataDir, '-m', 'fast', 'stop']);
+    },
+    async resume() {
+      start();
+    },
     async stop() {
       try {
         runPg('pg_ctl', ['-D', dataDir, '-m', 'immediate', 'stop']);

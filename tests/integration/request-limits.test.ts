@@ -107,6 +107,16 @@ describe('request limits', () => {
     expect(page.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('answers BAD_USER_INPUT for a persisted-query hash that does not match the query', async () => {
+    const res = await post(
+      JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }),
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe(
+      'BAD_USER_INPUT',
+    );
+  });
+
   describe('Salesforce Outbound Message endpoint (no credentials needed to reach it)', () => {
     const soap = (body: string) =>
       fetch(`${t.url}/webhooks/salesforce`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../../core/logger.js';
-import { formatError } from '../graphql/errors.js';
+import { formatError, unavailableStatusPlugin } from '../graphql/errors.js';
 import { DEFAULT_QUERY_LIMITS, queryLimitsRule, tokenLimitError, type QueryLimits } from '../graphql/limits.js';
 import type { KafkaTransport } from '../kafka.js';
 import type { ApiAuth } from './auth.js';
@@ -92,6 +92,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     // main.ts owns shutdown order (HTTP first, then consumers, Kafka, DB); Apollo's own SIGTERM handler would race it.
     stopOnTerminationSignals: false,
     plugins: [
+      unavailableStatusPlugin,
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       {
         async serverWillStart() {
