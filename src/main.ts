@@ -25,7 +25,7 @@ async function main() {
   }
   const logger = createLogger(config.LOG_LEVEL, { role });
   const app = await startApp(config, role, logger);
-  logger.info('catalog-sync started', { role });
+  logger.info('catalog-sync started'); // the role is a base field of every line
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
