@@ -2,7 +2,10 @@
  * Control API for tests and the local start command (no auth, never part of Salesforce):
  *   POST /_emulator/reset                      wipe records, faults, API usage, request log, outbound queue
  *                                              (access tokens and the outbound URL survive)
- *   POST /_emulator/faults          {status?, errorCode?, message?, count, latencyMs?, path?}
+ *   POST /_emulator/faults          {status?, errorCode?, message?, count, latencyMs?, path?, method?, phase?,
+ *                                    dropConnection?, hold?}
+ *   POST /_emulator/release         {hold?}    let held replies go (one gate, or all): {released: n}
+ *   GET  /_emulator/held                       replies waiting for release: [{hold, method, path, since}]
  *   GET  /_emulator/contacts                   live contacts as REST JSON
  *   POST /_emulator/outbound-url    {url}      (null/absent disables delivery; notifications keep queueing)
  *   POST /_emulator/query-batch-size {size}    (null restores Salesforce's 2000 default)
@@ -12,11 +15,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors.js';
 import type { FaultSpec } from './faults.js';
+import type { HeldReply } from './holds.js';
 import { parseJson, readBody, send, type Reply } from './http.js';
 
 export interface ControlTarget {
   reset(): void;
   injectFaults(f: FaultSpec): void;
+  release(hold?: string): number;
+  held(): HeldReply[];
   contacts(): unknown[];
   setOutboundMessageUrl(url: string | undefined): void;
   setQueryBatchSize(size: number | undefined): void;
@@ -34,6 +40,14 @@ function route(method: string, name: string, body: Record<string, unknown>, targ
     case 'POST faults':
       target.injectFaults(body as unknown as FaultSpec);
       return ok;
+    case 'POST release': {
+      const hold = body.hold;
+      if (hold !== undefined && typeof hold !== 'string')
+        throw new ApiError(400, 'BAD_REQUEST', 'hold must be a string');
+      return { status: 200, body: { released: target.release(hold) } };
+    }
+    case 'GET held':
+      return { status: 200, body: target.held() };
     case 'GET contacts':
       return { status: 200, body: target.contacts() };
     case 'POST outbound-url': {

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { handleControl } from './control.js';
 import { ApiError } from './errors.js';
 import { Faults, type FaultSpec } from './faults.js';
+import { HeldReplies, type HeldReply } from './holds.js';
 import { Sessions } from './oauth.js';
 import { Org } from './org.js';
 import { OutboundMessenger, type DeliveryAttempt, type OutboundRetryOptions } from './outbound.js';
@@ -16,6 +17,7 @@ import { recordToJson } from './soql.js';
 import { INTEGRATION_USER_ID, UI_USER_ID, type DmlResult, type Transaction } from './store.js';
 
 export type { FaultSpec } from './faults.js';
+export type { HeldReply } from './holds.js';
 export type { DeliveryAttempt } from './outbound.js';
 export type { RequestLogEntry } from './server.js';
 
@@ -84,9 +86,18 @@ export interface SalesforceEmulator {
   /** User id stamped on `ui` edits, so LastModifiedById distinguishes people from the sync. */
   readonly uiUserId: string;
   setOutboundMessageUrl(url: string | undefined): void;
-  /** Wipes records, faults, API usage, request log, query cursors and the outbound queue/history. */
+  /**
+   * Wipes records, faults, API usage, request log, query cursors and the outbound queue/history, and releases
+   * held replies.
+   */
   reset(): void;
   injectFaults(f: FaultSpec): void;
+  /** Drops pending faults (replies already held stay held). */
+  clearFaults(): void;
+  /** Lets the replies held by `hold` faults go (those of one gate, or all); returns how many. */
+  release(hold?: string): number;
+  /** Replies waiting for release now, oldest first. */
+  held(): HeldReply[];
   /** Current non-deleted contacts. */
   contacts(): Contact[];
   apiUsage(): number;
@@ -123,6 +134,8 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
   });
   const sessions = new Sessions({ clientId, clientSecret, orgId, baseUrl: () => baseUrl });
   const faults = new Faults();
+  const held = new HeldReplies();
+  const resets = { count: 0 };
   const usage = { count: 0 };
   const log: RequestLogEntry[] = [];
   const outbound = new OutboundMessenger({
@@ -171,6 +184,8 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     uiUserId: UI_USER_ID,
     setOutboundMessageUrl: (url) => outbound.setUrl(url),
     reset: () => {
+      resets.count += 1;
+      held.release();
       org.reset();
       org.queryBatchSize = opts.queryBatchSize;
       faults.clear();
@@ -179,6 +194,9 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
       outbound.reset();
     },
     injectFaults: (f) => faults.add(f),
+    clearFaults: () => faults.clear(),
+    release: (hold) => held.release(hold),
+    held: () => held.list(),
     contacts: () => {
       const def = org.store.sobject('Contact');
       if (!def) return [];
@@ -205,6 +223,7 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
       },
     },
     close: async () => {
+      await held.releaseAll();
       outbound.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -216,7 +235,7 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
   const server: Server = createServer((req, res) => {
     const handled = (req.url ?? '').startsWith('/_emulator/')
       ? handleControl(req, res, emulator)
-      : handleServiceRequest(req, res, { org, sessions, faults, apiLimit, usage, log });
+      : handleServiceRequest(req, res, { org, sessions, faults, held, resets, apiLimit, usage, log });
     handled.catch((err: unknown) => {
       process.stderr.write(`[salesforce-emulator] ${(err as Error).stack ?? String(err)}\n`);
       if (!res.headersSent) res.writeHead(500);

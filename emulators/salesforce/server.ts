@@ -1,12 +1,13 @@
 /**
- * Request dispatch: fault injection, OAuth, then the versioned REST API behind Bearer auth and the daily API
+ * Request dispatch: fault injection (before the call, or on its reply), OAuth, then the versioned REST API behind Bearer auth and the daily API
  * request limit (every API response carries `Sforce-Limit-Info: api-usage=N/LIMIT`, as jsforce reads into
  * conn.limitInfo). Control routes (/_emulator/...) are handled by the caller before this.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleCollections } from './collections.js';
 import { ApiError, notFound } from './errors.js';
-import { faultError, type Faults } from './faults.js';
+import { actsAfter, faultReply, type Faults, type FaultSpec } from './faults.js';
+import type { HeldReplies } from './holds.js';
 import { callOptionsClient, delay, readBody, send, type Reply } from './http.js';
 import type { Sessions } from './oauth.js';
 import type { ApiContext, Org } from './org.js';
@@ -20,6 +21,7 @@ const MAX_LOG_ENTRIES = 10_000;
 export interface RequestLogEntry {
   method: string;
   path: string;
+  /** Status the client received; 0 when an injected fault dropped the connection. */
   status: number;
   client?: string;
 }
@@ -28,6 +30,9 @@ export interface ServerDeps {
   org: Org;
   sessions: Sessions;
   faults: Faults;
+  held: HeldReplies;
+  /** Bumped by reset(), so calls that began before it are not logged after it. */
+  resets: { count: number };
   apiLimit: number;
   usage: { count: number };
   log: RequestLogEntry[];
@@ -96,16 +101,6 @@ async function dispatch(
   deps: ServerDeps,
 ): Promise<Reply> {
   const { pathname } = url;
-  const fault = deps.faults.take(pathname);
-  if (fault?.latencyMs) await delay(fault.latencyMs);
-  if (fault?.status) {
-    const { errorCode, message } = faultError(fault);
-    if (pathname.startsWith('/services/oauth2/')) {
-      return { status: fault.status, body: { error: errorCode.toLowerCase(), error_description: message } };
-    }
-    return { status: fault.status, body: [{ message, errorCode }] };
-  }
-
   if (pathname === '/services/oauth2/token' && method === 'POST') {
     return deps.sessions.token(rawBody, req.headers, url.searchParams);
   }
@@ -150,22 +145,64 @@ async function dispatch(
   return routeApi(ctx, deps);
 }
 
+/** What a request gets: a reply, or (injected) a connection closed without one. */
+type Outcome = Reply | 'drop';
+
+/** A fault acting before the call runs (nothing is applied); undefined lets the call go on. */
+async function faultBefore(fault: FaultSpec, pathname: string): Promise<Outcome | undefined> {
+  if (fault.latencyMs) await delay(fault.latencyMs);
+  if (fault.dropConnection) return 'drop';
+  return fault.status ? faultReply(fault, pathname) : undefined;
+}
+
+/** A fault acting on the reply of a call that has been applied and committed. */
+async function faultAfter(
+  fault: FaultSpec,
+  reply: Outcome,
+  pathname: string,
+  hold: (gate: string) => Promise<void>,
+): Promise<Outcome> {
+  if (fault.latencyMs) await delay(fault.latencyMs);
+  if (fault.hold !== undefined) await hold(fault.hold);
+  if (fault.dropConnection) return 'drop';
+  return fault.status ? faultReply(fault, pathname) : reply;
+}
+
 export async function handleServiceRequest(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const { pathname } = url;
   const method = (req.method ?? 'GET').toUpperCase();
   const client = callOptionsClient(req.headers['sforce-call-options']);
-  let reply: Reply;
+  const generation = deps.resets.count;
+  let fault: FaultSpec | undefined;
+  let outcome: Outcome;
   try {
     const rawBody = await readBody(req);
-    reply = await dispatch(req, url, method, rawBody, client, deps);
+    fault = deps.faults.take(method, pathname);
+    const early = fault && !actsAfter(fault) ? await faultBefore(fault, pathname) : undefined;
+    outcome = early ?? (await dispatch(req, url, method, rawBody, client, deps));
   } catch (err) {
-    reply = errorReply(err);
+    outcome = errorReply(err);
   }
-  if (API_PATH.test(url.pathname)) {
-    reply.headers = { ...reply.headers, 'Sforce-Limit-Info': `api-usage=${deps.usage.count}/${deps.apiLimit}` };
+  // Usage as of the call, even when its reply is held while other calls run.
+  const limitInfo = `api-usage=${deps.usage.count}/${deps.apiLimit}`;
+  if (fault && actsAfter(fault)) {
+    // `close` comes once the reply has been written (or the client went away): close() waits for that.
+    const answered = () => new Promise<void>((resolve) => res.once('close', () => resolve()));
+    const hold = (gate: string) => deps.held.wait(gate, method, pathname, answered());
+    outcome = await faultAfter(fault, outcome, pathname, hold);
   }
-  deps.log.push({ method, path: url.pathname, status: reply.status, ...(client ? { client } : {}) });
-  // Bounded so a long-running local emulator does not grow without limit.
-  if (deps.log.length > MAX_LOG_ENTRIES) deps.log.splice(0, deps.log.length - MAX_LOG_ENTRIES);
-  send(res, reply);
+  // A request that began before a reset (a held or slow reply) stays out of the new log.
+  if (generation === deps.resets.count) {
+    const status = outcome === 'drop' ? 0 : outcome.status;
+    deps.log.push({ method, path: pathname, status, ...(client ? { client } : {}) });
+    // Bounded so a long-running local emulator does not grow without limit.
+    if (deps.log.length > MAX_LOG_ENTRIES) deps.log.splice(0, deps.log.length - MAX_LOG_ENTRIES);
+  }
+  if (outcome === 'drop') {
+    req.socket.destroy();
+    return;
+  }
+  if (API_PATH.test(pathname)) outcome.headers = { ...outcome.headers, 'Sforce-Limit-Info': limitInfo };
+  send(res, outcome);
 }

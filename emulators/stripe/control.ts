@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultSpec, RequestLogEntry, StripeCustomer, StripeEvent } from './types.js';
+import type { FaultSpec, HeldReply, RequestLogEntry, StripeCustomer, StripeEvent } from './types.js';
 
 // Unauthenticated `/_emulator/*` endpoints, so that tests and the local dev setup can drive an emulator running in
 // another process: simulate outages, point webhooks somewhere, inspect state.
@@ -7,6 +7,8 @@ import type { FaultSpec, RequestLogEntry, StripeCustomer, StripeEvent } from './
 export interface ControlTarget {
   reset(): void;
   injectFaults(fault: FaultSpec): void;
+  release(hold?: string): number;
+  held(): HeldReply[];
   setWebhookUrl(url: string | undefined): void;
   customers(): StripeCustomer[];
   requestLog(): RequestLogEntry[];
@@ -33,6 +35,13 @@ export function handleControl(
       case 'POST /_emulator/faults':
         target.injectFaults(readFault(readJson(rawBody)));
         return reply(res, 200, { ok: true });
+      case 'POST /_emulator/release': {
+        const { hold } = readJson(rawBody);
+        if (hold !== undefined && typeof hold !== 'string') throw new ControlError('hold must be a string');
+        return reply(res, 200, { released: target.release(hold) });
+      }
+      case 'GET /_emulator/held':
+        return reply(res, 200, { data: target.held() });
       case 'POST /_emulator/webhook-url': {
         const { url } = readJson(rawBody);
         if (url !== undefined && url !== null && (typeof url !== 'string' || !URL.canParse(url))) {
@@ -76,7 +85,7 @@ function readJson(rawBody: string): Record<string, unknown> {
 }
 
 function readFault(body: Record<string, unknown>): FaultSpec {
-  const { status, count, latencyMs, path, shouldRetry, code } = body;
+  const { status, count, latencyMs, path, method, phase, dropConnection, hold, shouldRetry, code } = body;
   const optional = (name: string, value: unknown, type: 'number' | 'string' | 'boolean') => {
     if (value !== undefined && typeof value !== type) throw new ControlError(`${name} must be a ${type}`);
   };
@@ -84,6 +93,12 @@ function readFault(body: Record<string, unknown>): FaultSpec {
   optional('status', status, 'number');
   optional('latencyMs', latencyMs, 'number');
   optional('path', path, 'string');
+  optional('method', method, 'string');
+  optional('dropConnection', dropConnection, 'boolean');
+  optional('hold', hold, 'string');
+  if (phase !== undefined && phase !== 'before' && phase !== 'after') {
+    throw new ControlError("phase must be 'before' or 'after'");
+  }
   optional('shouldRetry', shouldRetry, 'boolean');
   optional('code', code, 'string');
   return {
@@ -91,6 +106,10 @@ function readFault(body: Record<string, unknown>): FaultSpec {
     ...(typeof status === 'number' && { status }),
     ...(typeof latencyMs === 'number' && { latencyMs }),
     ...(typeof path === 'string' && { path }),
+    ...(typeof method === 'string' && { method }),
+    ...((phase === 'before' || phase === 'after') && { phase }),
+    ...(typeof dropConnection === 'boolean' && { dropConnection }),
+    ...(typeof hold === 'string' && { hold }),
     ...(typeof shouldRetry === 'boolean' && { shouldRetry }),
     ...(typeof code === 'string' && { code }),
   };

@@ -11,6 +11,7 @@ export {
 } from './server.js';
 export type {
   FaultSpec,
+  HeldReply,
   Metadata,
   RequestLogEntry,
   StripeCustomer,

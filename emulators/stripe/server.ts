@@ -2,13 +2,14 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleControl } from './control.js';
 import { ApiError, faultError, invalidRequest, type StripeErrorBody } from './errors.js';
-import { FaultInjector } from './faults.js';
+import { actsAfter, FaultInjector } from './faults.js';
 import { canonicalJson, parseForm } from './form.js';
+import { HeldReplies } from './holds.js';
 import { IdempotencyStore, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.js';
 import { randomId } from './ids.js';
 import { matchRoute } from './routes.js';
 import { snapshot, StripeStore } from './store.js';
-import type { FaultSpec, RequestLogEntry, StripeCustomer, StripeEvent } from './types.js';
+import type { FaultSpec, HeldReply, RequestLogEntry, StripeCustomer, StripeEvent } from './types.js';
 import { WebhookDispatcher } from './webhooks.js';
 
 export interface StripeEmulatorOptions {
@@ -32,9 +33,18 @@ export interface StripeEmulator {
   readonly url: string;
   readonly port: number;
   setWebhookUrl(url: string | undefined): void;
-  /** Drops customers, events, idempotency keys, faults, logs and queued deliveries (keeps the webhook URL). */
+  /**
+   * Drops customers, events, idempotency keys, faults, logs and queued deliveries (keeps the webhook URL), and
+   * releases held replies.
+   */
   reset(): void;
   injectFaults(fault: FaultSpec): void;
+  /** Drops pending faults (replies already held stay held). */
+  clearFaults(): void;
+  /** Lets the replies held by `hold` faults go (those of one gate, or all); returns how many. */
+  release(hold?: string): number;
+  /** Replies waiting for release now, oldest first. */
+  held(): HeldReply[];
   /** Current non-deleted customers, newest first. */
   customers(): StripeCustomer[];
   requestLog(): RequestLogEntry[];
@@ -53,6 +63,23 @@ export const DEFAULT_API_VERSION = '2026-10-28.endive';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
+interface CallRequest {
+  method: string;
+  path: string;
+  url: URL;
+  rawBody: string;
+  requestId: string;
+  idempotencyKey: string | undefined;
+}
+
+/** What an API call answers; `headers` are added to the common ones (Request-Id, Stripe-Version, ...). */
+interface Outcome {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+  replayed?: boolean;
+}
+
 export async function startStripeEmulator(options: StripeEmulatorOptions = {}): Promise<StripeEmulator> {
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
@@ -62,6 +89,8 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   let delivered: StripeEvent[] = [];
 
   const faults = new FaultInjector();
+  const held = new HeldReplies();
+  let resets = 0;
   const idempotency = new IdempotencyStore();
   const dispatcher = new WebhookDispatcher({
     secret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
@@ -82,6 +111,8 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
 
   const control = {
     reset() {
+      resets += 1;
+      held.release();
       store.reset();
       faults.clear();
       idempotency.clear();
@@ -90,6 +121,9 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       delivered = [];
     },
     injectFaults: (fault: FaultSpec) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    release: (hold?: string) => held.release(hold),
+    held: () => held.list(),
     setWebhookUrl(url: string | undefined) {
       webhookUrl = url;
     },
@@ -103,6 +137,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     const path = url.pathname;
     const requestId = randomId('req');
     const idempotencyKey = header(req, 'idempotency-key');
+    const generation = resets;
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       'Cache-Control': 'no-cache, no-store',
@@ -110,7 +145,9 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       'Stripe-Version': header(req, 'stripe-version') ?? apiVersion,
       ...(idempotencyKey !== undefined && method === 'POST' && { 'Idempotency-Key': idempotencyKey }),
     };
-    const send = (status: number, body: string, replayed = false) => {
+    const logRequest = (status: number, replayed = false) => {
+      // A call that began before reset() (a held or slow reply) stays out of the new log.
+      if (generation !== resets) return;
       requests.push({
         method,
         path,
@@ -118,72 +155,101 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
         status,
         ...(replayed && { replayed }),
       });
-      res.writeHead(status, headers);
-      res.end(body);
+    };
+    const send = (outcome: Outcome) => {
+      logRequest(outcome.status, outcome.replayed);
+      res.writeHead(outcome.status, { ...headers, ...outcome.headers });
+      res.end(outcome.body);
+    };
+    const drop = () => {
+      logRequest(0);
+      req.socket.destroy();
     };
 
+    let fault: FaultSpec | undefined;
+    let outcome: Outcome;
     try {
       const key = authenticate(header(req, 'authorization'), apiKey);
-
-      // Injected faults act like Stripe's rate limiters and load balancers: before the idempotency layer, so a
-      // retry with the same key runs the request for real.
-      const fault = faults.take(path);
-      if (fault?.latencyMs) await delay(fault.latencyMs);
-      if (fault?.status !== undefined) {
-        if (fault.shouldRetry !== undefined) headers['Stripe-Should-Retry'] = String(fault.shouldRetry);
-        throw faultError(fault.status, fault.code);
+      fault = faults.take(method, path);
+      if (fault && !actsAfter(fault)) {
+        // Like Stripe's rate limiters and load balancers: before the idempotency layer, so nothing is applied or
+        // stored and a retry with the same key runs the request for real.
+        if (fault.latencyMs) await delay(fault.latencyMs);
+        if (fault.dropConnection) return drop();
+        if (fault.status !== undefined) return send(faultOutcome(fault));
       }
-
-      const route = matchRoute(method, path);
-      // stripe-node sends POST parameters in the body and GET/DELETE parameters in the query string.
-      const params = parseForm(method === 'POST' && rawBody !== '' ? rawBody : url.search.slice(1));
-      // Idempotency keys only mean something on POST, as on Stripe (they are ignored on GET and DELETE).
-      const effectiveKey = method === 'POST' ? idempotencyKey : undefined;
-      const call = { method, path, params, id: route.id, requestId, idempotencyKey: effectiveKey ?? null };
-
-      if (effectiveKey === undefined) {
-        const result = route.handle(call, store);
-        return send(result.status, toJson(result.body));
-      }
-
-      if (effectiveKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-        throw invalidRequest(
-          `Idempotency-Key values can be up to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long.`,
-          'Idempotency-Key',
-        );
-      }
-      const fingerprint = `${method} ${path} ${canonicalJson(params)}`;
-      const previous = idempotency.lookup(key, effectiveKey, fingerprint);
-      if (previous.kind === 'replay') {
-        headers['Idempotent-Replayed'] = 'true';
-        headers['Original-Request'] = previous.response.requestId;
-        return send(previous.response.status, previous.response.body as string, true);
-      }
-      if (previous.kind === 'mismatch') {
-        throw new ApiError(400, {
-          type: 'idempotency_error',
-          message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${effectiveKey}' if you meant to execute a different request.`,
-        });
-      }
-
-      let status: number;
-      let body: string;
-      try {
-        const result = route.handle(call, store);
-        status = result.status;
-        body = toJson(result.body);
-      } catch (error) {
-        if (!(error instanceof ApiError) || !error.storable) throw error;
-        status = error.status;
-        body = errorJson(error.body);
-      }
-      idempotency.save(key, effectiveKey, fingerprint, { status, body, requestId });
-      return send(status, body);
+      outcome = runCall(key, { method, path, url, rawBody, requestId, idempotencyKey });
     } catch (error) {
-      if (error instanceof ApiError) return send(error.status, errorJson(error.body));
-      log?.(`stripe emulator: unexpected error on ${method} ${path}: ${String(error)}`);
-      return send(500, errorJson({ type: 'api_error', message: 'Unexpected error in the Stripe emulator.' }));
+      outcome = errorOutcome(error, `${method} ${path}`);
     }
+
+    if (fault && actsAfter(fault)) {
+      // The call has been applied and its real reply stored under the idempotency key; only the reply is affected.
+      if (fault.latencyMs) await delay(fault.latencyMs);
+      if (fault.hold !== undefined) await held.wait(fault.hold, method, path, answered(res));
+      if (fault.dropConnection) return drop();
+      if (fault.status !== undefined) outcome = faultOutcome(fault);
+    }
+    return send(outcome);
+  }
+
+  /** Routes the call through the idempotency layer. Synchronous, so two calls with one key cannot interleave. */
+  function runCall(key: string, request: CallRequest): Outcome {
+    const { method, path, url, rawBody, requestId, idempotencyKey } = request;
+    const route = matchRoute(method, path);
+    // stripe-node sends POST parameters in the body and GET/DELETE parameters in the query string.
+    const params = parseForm(method === 'POST' && rawBody !== '' ? rawBody : url.search.slice(1));
+    // Idempotency keys only mean something on POST, as on Stripe (they are ignored on GET and DELETE).
+    const effectiveKey = method === 'POST' ? idempotencyKey : undefined;
+    const call = { method, path, params, id: route.id, requestId, idempotencyKey: effectiveKey ?? null };
+
+    if (effectiveKey === undefined) {
+      const result = route.handle(call, store);
+      return { status: result.status, body: toJson(result.body) };
+    }
+
+    if (effectiveKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      throw invalidRequest(
+        `Idempotency-Key values can be up to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long.`,
+        'Idempotency-Key',
+      );
+    }
+    const fingerprint = `${method} ${path} ${canonicalJson(params)}`;
+    const previous = idempotency.lookup(key, effectiveKey, fingerprint);
+    if (previous.kind === 'replay') {
+      return {
+        status: previous.response.status,
+        body: previous.response.body as string,
+        headers: { 'Idempotent-Replayed': 'true', 'Original-Request': previous.response.requestId },
+        replayed: true,
+      };
+    }
+    if (previous.kind === 'mismatch') {
+      throw new ApiError(400, {
+        type: 'idempotency_error',
+        message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${effectiveKey}' if you meant to execute a different request.`,
+      });
+    }
+
+    let status: number;
+    let body: string;
+    try {
+      const result = route.handle(call, store);
+      status = result.status;
+      body = toJson(result.body);
+    } catch (error) {
+      if (!(error instanceof ApiError) || !error.storable) throw error;
+      status = error.status;
+      body = errorJson(error.body);
+    }
+    idempotency.save(key, effectiveKey, fingerprint, { status, body, requestId });
+    return { status, body };
+  }
+
+  function errorOutcome(error: unknown, call: string): Outcome {
+    if (error instanceof ApiError) return { status: error.status, body: errorJson(error.body) };
+    log?.(`stripe emulator: unexpected error on ${call}: ${String(error)}`);
+    return { status: 500, body: errorJson({ type: 'api_error', message: 'Unexpected error in the Stripe emulator.' }) };
   }
 
   const server = http.createServer((req, res) => {
@@ -220,6 +286,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     port,
     ...control,
     async close() {
+      await held.releaseAll();
       await dispatcher.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -269,6 +336,20 @@ function toJson(body: unknown): string {
 
 function errorJson(error: StripeErrorBody): string {
   return toJson({ error });
+}
+
+function faultOutcome(fault: FaultSpec): Outcome {
+  const error = faultError(fault.status ?? 500, fault.code);
+  return {
+    status: error.status,
+    body: errorJson(error.body),
+    ...(fault.shouldRetry !== undefined && { headers: { 'Stripe-Should-Retry': String(fault.shouldRetry) } }),
+  };
+}
+
+/** Settles once the response has been written or its connection closed. */
+function answered(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => res.once('close', () => resolve()));
 }
 
 function delay(ms: number): Promise<void> {
