@@ -35,9 +35,12 @@ export interface RecordWrite<F extends FieldValues = FieldValues> {
   idempotencyKey: string;
 }
 
-/** A failed write may still have created the record (e.g. step one of two): then `externalId` says which. */
+/**
+ * A failed write may still have created the record (e.g. step one of two): then `externalId` says which. `gone`:
+ * the provider says the linked record does not exist (deleted there), which the engine applies as a remote delete.
+ */
 export type WriteResult =
-  { ok: true; externalId: string | null } | { ok: false; error: ProviderError; externalId?: string };
+  { ok: true; externalId: string | null } | { ok: false; error: ProviderError; externalId?: string; gone?: boolean };
 
 /** Outbound writes and reads (inbound, backfill) for one catalog at one provider. */
 export interface EntityAdapter<F extends FieldValues = FieldValues> {

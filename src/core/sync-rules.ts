@@ -53,14 +53,17 @@ export type EventVerdict = 'duplicate' | 'echo' | 'apply';
 
 /**
  * First look at an inbound event, before any lock or API call: seen before (inbox), or an echo of our own write
- * (marked by the provider, or announcing exactly the content we last synced).
+ * (marked by the provider, or announcing exactly the content we last synced). `link`: the mapping of the
+ * provider record the event is about, if it is linked.
  */
 export function judgeEvent<F extends FieldValues>(
   def: CatalogDefinition<F>,
   facts: { alreadySeen: boolean; markedOurs: boolean; announced?: RemoteRecord | undefined; link: LinkFacts | null },
 ): EventVerdict {
   if (facts.alreadySeen) return 'duplicate';
-  if (facts.markedOurs) return 'echo';
+  // Marked ours but not linked yet: the reply of our create is still in flight or was lost. The change must be
+  // applied (it names the record by our id), not dropped as an echo.
+  if (facts.markedOurs) return facts.link ? 'echo' : 'apply';
   const announced = facts.announced;
   if (!announced || announced.deleted || !facts.link?.lastSyncedHash) return 'apply';
   const read = def.fromRemote(announced.values as RawValues<F>);

@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   fieldsOf,
+  type AnyCatalog,
   type CatalogDefinition,
   type CatalogRow,
+  type CatalogRowBase,
   type FieldValues,
   type RawValues,
 } from '../core/catalog.js';
@@ -12,8 +14,8 @@ import type { RemoteRecord } from '../core/provider.js';
 import { judgeRemoteRecord, sameContent } from '../core/sync-rules.js';
 import type { CatalogChanges } from './changes.js';
 import { ExternalMapping } from './entities/index.js';
-import { newMapping, rememberHeld } from './mappings.js';
-import { lockRemoteRecord } from './record-locks.js';
+import { completeCreate, isLinked, newMapping, rememberHeld } from './mappings.js';
+import { lockForInbound, lockNaturalKey, lockRemoteRecord } from './record-locks.js';
 import { isUuid } from './records.js';
 import { requeue } from './requeue.js';
 
@@ -32,6 +34,9 @@ export interface ApplyResult {
  * any catalog: link -> match -> create, or a three-way merge of a linked record (the verdicts are
  * `judgeRemoteRecord`'s, in core/sync-rules.ts). The change then flows to the other providers through the normal
  * outbox path, with origin = provider. Runs inside the caller's transaction.
+ *
+ * `ourId`: our record id as an earlier version of the provider record carried it (e.g. the object in a
+ * `customer.deleted` event), for when the current one no longer says (a deleted Stripe customer is bare).
  */
 export async function applyRemoteRecord<F extends FieldValues>(
   tx: EntityManager,
@@ -40,16 +45,21 @@ export async function applyRemoteRecord<F extends FieldValues>(
   provider: ProviderId,
   externalId: string,
   current: RemoteRecord | undefined,
+  ourId?: string | null,
 ): Promise<ApplyResult> {
   // Callers take it first (lock order); taking it again here is free and keeps this function safe on its own.
   await lockRemoteRecord(tx, provider, externalId);
   const entityType = def.entityType;
-  const mapping = await tx.findOne(ExternalMapping, { provider, entityType, externalId });
-  const row = mapping ? await tx.findOne(def.entity, { id: mapping.entityId } as never) : null;
-  const local = row ? { values: fieldsOf(def, row) as F, deleted: row.deletedAt != null } : null;
-  const source = { origin: provider, heldBy: provider };
-
+  let mapping = await tx.findOne(ExternalMapping, { provider, entityType, externalId });
   try {
+    if (!mapping) {
+      const found = await byOurId(tx, def, provider, externalId, current, current?.internalId ?? ourId);
+      if ('result' in found) return found.result;
+      mapping = found.mapping;
+    }
+    const row = mapping ? await tx.findOne(def.entity, { id: mapping.entityId } as never) : null;
+    const local = row ? { values: fieldsOf(def, row) as F, deleted: row.deletedAt != null } : null;
+    const source = { origin: provider, heldBy: provider };
     const verdict = judgeRemoteRecord(def, current, mapping, local);
     switch (verdict.action) {
       case 'ignore':
@@ -71,7 +81,7 @@ export async function applyRemoteRecord<F extends FieldValues>(
         return { outcome, entityId: row!.id, needsLink: current!.internalId !== row!.id };
       }
       case 'link-or-create':
-        return await linkOrCreate(tx, changes, def, provider, current!, verdict.fields);
+        return await linkByKeyOrCreate(tx, changes, def, provider, current!, verdict.fields);
     }
   } catch (err) {
     // Provider data our catalog cannot hold, or a change its lifecycle forbids (e.g. a paid invoice edited back to
@@ -82,8 +92,52 @@ export async function applyRemoteRecord<F extends FieldValues>(
   }
 }
 
-/** Not linked yet: by our id stored on their record, else by the catalog's natural key, else it is new. */
-async function linkOrCreate<F extends FieldValues>(
+/**
+ * An unlinked provider record that carries our id is that record, whatever else matches: even while our create
+ * of it is in flight (its mapping has no provider id yet: we wait for the call, then adopt what it made), and
+ * even once deleted here (then it is a leftover, deleted like the record: it never brings the record back).
+ * Returns the mapping to judge the record with, or the result when it is settled here.
+ */
+async function byOurId(
+  tx: EntityManager,
+  def: AnyCatalog,
+  provider: ProviderId,
+  externalId: string,
+  current: RemoteRecord | undefined,
+  ourId: string | null | undefined,
+): Promise<{ mapping: ExternalMapping | null } | { result: ApplyResult }> {
+  if (!ourId || !isUuid(ourId)) return { mapping: null };
+  // Waits for a write of ours to that record (the outbound worker holds its sync state across the call).
+  const row = await lockForInbound(tx, def, ourId, provider);
+  if (!row) return { mapping: null };
+  const twin = await twinOf(tx, def, provider, row.id);
+  if (twin?.externalId === externalId) return { mapping: twin };
+  const live = !!current && !current.deleted;
+  // Our id on a second provider record (a duplicate made outside catalog-sync, or a copied record): keep the
+  // existing link, report this one.
+  if (isLinked(twin)) {
+    const reason = `${def.label} ${row.id} is already linked to ${twin.externalId}`;
+    return { result: live ? { outcome: 'skipped', reason } : { outcome: 'unchanged', reason } };
+  }
+  if (row.deletedAt && live) return { result: await removeLeftover(tx, def, provider, row, twin, externalId) };
+  if (twin) {
+    // A create of ours whose reply never came (timed out, connection lost): this is what it made. What it sent is
+    // the merge base, so edits made at the provider since then are kept.
+    completeCreate(twin, def, externalId);
+    await tx.flush();
+    return { mapping: twin };
+  }
+  if (!live || row.deletedAt) return { mapping: null };
+  const read = def.fromRemote(current.values);
+  if ('skip' in read) return { result: { outcome: 'skipped', reason: read.skip } };
+  return { result: await link(tx, def, provider, row, current, read.fields) };
+}
+
+/**
+ * By the catalog's natural key: the oldest live record with the same key that has no twin at this provider (none
+ * linked, none being created); else a new record. The policy is README's "Same natural key on two records".
+ */
+async function linkByKeyOrCreate<F extends FieldValues>(
   tx: EntityManager,
   changes: CatalogChanges,
   def: CatalogDefinition<F>,
@@ -91,40 +145,64 @@ async function linkOrCreate<F extends FieldValues>(
   current: RemoteRecord,
   fields: F,
 ): Promise<ApplyResult> {
-  const entityType = def.entityType;
-  const externalId = current.externalId;
-  let local: CatalogRow<F> | null = null;
-  if (current.internalId && isUuid(current.internalId)) {
-    local = await tx.findOne(def.entity, { id: current.internalId, deletedAt: null } as never);
-    const other = local && (await tx.findOne(ExternalMapping, { provider, entityType, entityId: local.id }));
-    // Our id on a second provider record (a duplicate made outside catalog-sync, or a copied record): keep the
-    // existing link, report this one.
-    if (other)
-      return { outcome: 'skipped', reason: `${def.label} ${local!.id} is already linked to ${other.externalId}` };
-  }
-  if (!local && def.naturalKey) {
-    const candidates = await tx.find(
-      def.entity,
-      { [def.naturalKey]: fields[def.naturalKey], deletedAt: null } as never,
-      { orderBy: { createdAt: 'asc' } as never },
-    );
-    const linked = new Set(
-      (await tx.find(ExternalMapping, { provider, entityType, entityId: { $in: candidates.map((c) => c.id) } })).map(
-        (m) => m.entityId,
-      ),
-    );
-    local = candidates.find((c) => !linked.has(c.id)) ?? null;
-  }
-  if (local) {
-    // Linking an existing local record: the catalog (the hub) keeps its data. If the provider's copy differs,
-    // ours is queued to it; what it holds now is recorded so its later edits merge field by field.
-    const same = sameContent(def, fieldsOf(def, local) as RawValues<F>, fields as RawValues<F>);
-    rememberHeld(newMapping(tx, def, local.id, provider, externalId), def, current.values, same ? local.version : null);
-    await tx.flush();
-    if (!same) await requeue(tx, def, local.id, provider);
-    return { outcome: 'linked', entityId: local.id, needsLink: current.internalId !== local.id };
+  if (def.naturalKey) {
+    const value = fields[def.naturalKey];
+    await lockNaturalKey(tx, def, value);
+    const candidates = await tx.find(def.entity, { [def.naturalKey]: value, deletedAt: null } as never, {
+      orderBy: { createdAt: 'asc' } as never,
+    });
+    for (const candidate of candidates) {
+      if (await twinOf(tx, def, provider, candidate.id)) continue;
+      await lockForInbound(tx, def, candidate.id, provider);
+      if (await twinOf(tx, def, provider, candidate.id)) continue; // its create started while we waited
+      return link(tx, def, provider, candidate, current, fields);
+    }
   }
   const created = await changes.create(tx, def, fields as RawValues<F>, { origin: provider, heldBy: provider });
-  rememberHeld(newMapping(tx, def, created.id, provider, externalId), def, current.values, created.version);
+  rememberHeld(newMapping(tx, def, created.id, provider, current.externalId), def, current.values, created.version);
   return { outcome: 'created', entityId: created.id, needsLink: true };
+}
+
+/** The record's twin at a provider: linked, or being created (no provider id yet). Read fresh, after any wait. */
+function twinOf(tx: EntityManager, def: AnyCatalog, provider: ProviderId, entityId: string) {
+  return tx.findOne(ExternalMapping, { provider, entityType: def.entityType, entityId }, { refresh: true });
+}
+
+/**
+ * Links an existing local record: the catalog (the hub) keeps its data. If the provider's copy differs, ours is
+ * queued to it; what it holds now is recorded so its later edits merge field by field.
+ */
+async function link(
+  tx: EntityManager,
+  def: AnyCatalog,
+  provider: ProviderId,
+  local: CatalogRowBase,
+  current: RemoteRecord,
+  fields: FieldValues,
+): Promise<ApplyResult> {
+  const same = sameContent(def, fieldsOf(def, local as CatalogRow<FieldValues>), fields);
+  const mapping = newMapping(tx, def, local.id, provider, current.externalId);
+  rememberHeld(mapping, def, current.values, same ? local.version : null);
+  await tx.flush();
+  if (!same) await requeue(tx, def, local.id, provider);
+  return { outcome: 'linked', entityId: local.id, needsLink: current.internalId !== local.id };
+}
+
+/**
+ * A provider record carrying the id of a record deleted here (e.g. our create was applied although its reply was
+ * lost, and the record was deleted meanwhile): linked, and the record's delete is queued to it.
+ */
+async function removeLeftover(
+  tx: EntityManager,
+  def: AnyCatalog,
+  provider: ProviderId,
+  row: CatalogRowBase,
+  pending: ExternalMapping | null,
+  externalId: string,
+): Promise<ApplyResult> {
+  if (pending) completeCreate(pending, def, externalId);
+  else newMapping(tx, def, row.id, provider, externalId);
+  await tx.flush();
+  await requeue(tx, def, row.id, provider);
+  return { outcome: 'skipped', entityId: row.id, reason: `leftover of deleted ${def.label} ${row.id}; deleting it` };
 }

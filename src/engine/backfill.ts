@@ -3,15 +3,14 @@ import type { AnyCatalog, FieldValues } from '../core/catalog.js';
 import type { EntityType, ProviderId } from '../core/enums.js';
 import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { EntityAdapter, ProviderConnection, RemoteRecord } from '../core/provider.js';
-import { judgeEvent } from '../core/sync-rules.js';
+import type { EntityAdapter, ProviderConnection } from '../core/provider.js';
 import { LockKeys, lockXact } from '../platform/db/advisory-locks.js';
 import type { Orm } from '../platform/db/orm.js';
-import { applyRemoteRecord, type ApplyResult } from './apply-remote.js';
+import type { ApplyResult } from './apply-remote.js';
 import type { Catalogs } from './catalogs.js';
 import type { CatalogChanges } from './changes.js';
-import { ExternalMapping, ImportJob, ImportJobStatus } from './entities/index.js';
-import { lockForInbound, lockRemoteRecord } from './record-locks.js';
+import { ImportJob, ImportJobStatus } from './entities/index.js';
+import { applyProviderChange } from './provider-change.js';
 
 /** Progress is saved at least every 25 records; a RUNNING job silent this long is taken as dead. */
 const ABANDONED_AFTER_MS = 5 * 60_000;
@@ -87,24 +86,11 @@ export class Backfill {
       for await (const listed of adapter.list()) {
         let result: ApplyResult;
         try {
-          result = await em.fork().transactional(async (tx) => {
-            // A page can be minutes old by the time we reach a record: for linked records that look changed,
-            // apply the current version, read under the same lock the sync workers use.
-            await lockRemoteRecord(tx, provider, listed.externalId);
-            let record: RemoteRecord | undefined = listed;
-            const mapping = await tx.findOne(ExternalMapping, {
-              provider,
-              entityType: def.entityType,
-              externalId: listed.externalId,
-            });
-            const listedIsWhatWeSynced =
-              judgeEvent(def, { alreadySeen: false, markedOurs: false, announced: listed, link: mapping }) === 'echo';
-            if (mapping && !listedIsWhatWeSynced) {
-              await lockForInbound(tx, def, mapping.entityId, provider);
-              record = await adapter.fetch(listed.externalId);
-            }
-            return applyRemoteRecord(tx, this.changes, def, provider, listed.externalId, record);
-          });
+          result = await em.fork().transactional((tx) =>
+            // A page can be minutes old by the time we reach a record: a linked record that looks changed is
+            // read again, under the same locks the sync workers use.
+            applyProviderChange(tx, this.changes, def, adapter, provider, listed, { trustUnlinked: true }),
+          );
         } catch (error) {
           // One record that cannot be applied (a provider error on its re-fetch, a constraint) does not end the
           // import: it is counted as skipped and logged, and the next import or change picks it up again.
@@ -118,6 +104,8 @@ export class Backfill {
             })
             .catch((error: unknown) => this.logger.warn('import could not store our id on the record', { error }));
         }
+        if (result.outcome === 'skipped')
+          this.logger.warn('import skipped a record', { externalId: listed.externalId, reason: result.reason });
         job.processed += 1;
         const outcome = result.outcome === 'deleted' ? 'updated' : result.outcome;
         job[outcome] += 1;

@@ -8,12 +8,13 @@ import { judgeEvent } from '../core/sync-rules.js';
 import { providerTopics } from '../core/topics.js';
 import type { Orm } from '../platform/db/orm.js';
 import { DelayDelivery, type KafkaTransport, type Subscription } from '../platform/kafka.js';
-import { applyRemoteRecord, type ApplyResult } from './apply-remote.js';
+import type { ApplyResult } from './apply-remote.js';
 import type { Catalogs } from './catalogs.js';
 import type { CatalogChanges } from './changes.js';
 import { ExternalMapping, InboxEvent } from './entities/index.js';
 import { LOCK_TIMEOUT } from './outbound-worker.js';
-import { lockForInbound, lockRemoteRecord } from './record-locks.js';
+import { applyProviderChange } from './provider-change.js';
+import { parseRecheck } from './recheck.js';
 
 function isConstraintViolation(err: unknown): boolean {
   return err instanceof UniqueConstraintViolationException || err instanceof ForeignKeyConstraintViolationException;
@@ -58,7 +59,8 @@ export class InboundWorker {
         } catch {
           return this.log.warn('skipping malformed inbound message', { offset: m.offset });
         }
-        for (const change of this.provider.parseInbound(body)) {
+        const recheck = parseRecheck(body);
+        for (const change of recheck ? [recheck] : this.provider.parseInbound(body)) {
           try {
             await this.process(change);
           } catch (err) {
@@ -96,7 +98,7 @@ export class InboundWorker {
       alreadySeen: (await em.count(InboxEvent, { provider, eventId: change.eventId })) > 0,
       markedOurs: change.markedOurs,
       announced: change.announced,
-      link: change.announced ? await em.findOne(ExternalMapping, key) : null,
+      link: change.announced || change.markedOurs ? await em.findOne(ExternalMapping, key) : null,
     });
     let outcome: InboundOutcome;
     let result: ApplyResult | undefined;
@@ -114,13 +116,11 @@ export class InboundWorker {
           [randomUUID(), provider, change.eventId],
         );
         if (claimed.length === 0) return undefined;
-        await lockRemoteRecord(tx, provider, change.externalId);
-        // Wait for any write of ours to this record to finish (the outbound worker holds this row lock across
-        // its provider call), then read the provider's current record: never older than what we wrote.
-        const mapping = await tx.findOne(ExternalMapping, key);
-        if (mapping) await lockForInbound(tx, def, mapping.entityId, provider);
-        const current = await adapter.fetch(change.externalId);
-        return applyRemoteRecord(tx, this.changes, def, provider, change.externalId, current);
+        return applyProviderChange(tx, this.changes, def, adapter, provider, {
+          externalId: change.externalId,
+          known: change.announced,
+          markedOurs: change.markedOurs,
+        });
       });
       outcome = result?.outcome ?? 'duplicate';
       if (result?.needsLink && result.entityId) await this.link(adapter, change, result.entityId);

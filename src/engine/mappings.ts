@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import type { AnyCatalog, FieldValues, RawValues } from '../core/catalog.js';
+import type { AnyCatalog, FieldValues, RawValues, RecordSnapshot } from '../core/catalog.js';
 import type { ProviderId } from '../core/enums.js';
 import { heldFacts } from '../core/sync-rules.js';
 import { ExternalMapping } from './entities/index.js';
@@ -33,3 +33,47 @@ export function newMapping(
 ): ExternalMapping {
   return tx.create(ExternalMapping, { id: randomUUID(), entityType: def.entityType, entityId, provider, externalId });
 }
+
+/**
+ * A write intent, committed before the provider call that creates the twin: the record's identity is known
+ * while the call is in flight, and a retry repeats exactly this request (same idempotency key, same data).
+ */
+export function startCreate(
+  tx: EntityManager,
+  def: AnyCatalog,
+  snap: RecordSnapshot,
+  provider: ProviderId,
+  idempotencyKey: string,
+): ExternalMapping {
+  return tx.create(ExternalMapping, {
+    id: randomUUID(),
+    entityType: def.entityType,
+    entityId: snap.id,
+    provider,
+    externalId: null,
+    createKey: idempotencyKey,
+    createRecord: snap as unknown as Record<string, unknown>,
+  });
+}
+
+/** The create of an intent, as it was first sent. */
+export function intendedCreate(mapping: ExternalMapping): { key: string; record: RecordSnapshot } | undefined {
+  if (mapping.externalId || !mapping.createKey || !mapping.createRecord) return undefined;
+  return { key: mapping.createKey, record: mapping.createRecord as unknown as RecordSnapshot };
+}
+
+/**
+ * The provider record of a pending create is known (its reply, or an inbound change carrying our id): link it.
+ * What the create sent is what the provider held first, the base of the next three-way merge.
+ */
+export function completeCreate(mapping: ExternalMapping, def: AnyCatalog, externalId: string): void {
+  const sent = intendedCreate(mapping);
+  mapping.externalId = externalId;
+  if (sent) rememberHeld(mapping, def, sent.record as RawValues<FieldValues>, sent.record.version);
+  mapping.createKey = null;
+  mapping.createRecord = null;
+}
+
+/** A linked mapping: the provider's id is known. */
+export const isLinked = (m: ExternalMapping | null | undefined): m is ExternalMapping & { externalId: string } =>
+  !!m?.externalId;

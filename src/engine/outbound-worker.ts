@@ -14,7 +14,8 @@ import type { Orm } from '../platform/db/orm.js';
 import { DelayDelivery, type KafkaTransport, type Subscription } from '../platform/kafka.js';
 import type { Catalogs } from './catalogs.js';
 import { ExternalMapping, SyncState } from './entities/index.js';
-import { newMapping, rememberHeld } from './mappings.js';
+import { completeCreate, intendedCreate, isLinked, rememberHeld, startCreate } from './mappings.js';
+import { enqueueRecheck } from './recheck.js';
 import { parseRetryMessage, type RetryMessage } from './retry-message.js';
 import { announce } from './sync-states.js';
 
@@ -32,7 +33,12 @@ interface Work extends Item {
 /** Waiting longer than this for a record's lock fails the attempt (it is redelivered) instead of piling up. */
 export const LOCK_TIMEOUT = '20s';
 
+/** Events handled (and marked done) together, when no adapter's calls take more. */
+const MIN_CHUNK = 20;
+
 const snapOf = (e: EventEnvelope) => e.payload as unknown as RecordSnapshot;
+
+const CLEARED_INTENT = { createKey: null, createRecord: null };
 
 function toUnknownProviderError(provider: ProviderId, err: unknown): ProviderError {
   return new ProviderError(provider, err instanceof Error ? err.message : String(err), {
@@ -71,15 +77,15 @@ export class OutboundWorker {
   async start(): Promise<void> {
     if (this.adapters.size === 0) return;
     const name = this.provider.id.toLowerCase();
-    const chunkSize = Math.max(1, Math.min(...[...this.adapters.values()].map((a) => a.maxBatchSize)));
+    // Progress is marked per chunk; each chunk holds at least one full provider call of every adapter.
+    const chunkSize = Math.max(MIN_CHUNK, ...[...this.adapters.values()].map((a) => a.maxBatchSize));
     this.subs.push(
       await this.kafka.subscribeBatch({
         groupId: `catalog-sync-outbound-${name}`,
         topics: [...this.adapters.keys()].map(catalogTopic),
         fromBeginning: true,
         handleBatch: async (messages, progress) => {
-          // Chunks no larger than any of its adapters' batch calls (e.g. 200 for Salesforce sObject Collections);
-          // each finished chunk is marked done, so a rebalance mid-batch does not write it again.
+          // Each finished chunk is marked done, so a rebalance mid-batch does not write it again.
           for (let i = 0; i < messages.length; i += chunkSize) {
             const chunk = messages.slice(i, i + chunkSize);
             const items: Item[] = [];
@@ -128,7 +134,8 @@ export class OutboundWorker {
 
   /**
    * Drops what is superseded by a newer version (its own event follows on the same partition) or already written,
-   * marks the rest SYNCING, writes them in one provider call where possible, then records each result.
+   * marks the rest SYNCING and commits a write intent for each create (a mapping without the provider's id yet),
+   * then writes them call by call.
    */
   private async processCatalog(def: AnyCatalog, adapter: EntityAdapter<FieldValues>, items: Item[]): Promise<void> {
     // Within a batch only the newest version of each record matters.
@@ -140,46 +147,91 @@ export class OutboundWorker {
     }
     if (latest.size === 0) return;
 
-    // Announce SYNCING in its own short transaction so subscribers see it while the provider call runs.
+    // Its own short transaction: subscribers see SYNCING while the call runs, and an inbound change about a
+    // record being created finds it (by the id the provider record carries) and waits for the call.
     const pending = await this.orm.em.fork().transactional(async (tx) => {
       const work = await this.claim(tx, def, latest);
       for (const w of work) {
         w.state.state = SyncStateValue.SYNCING;
         w.state.attempts = w.attempt;
+        if (!w.snap.deleted && !w.mapping) {
+          startCreate(tx, def, w.snap, this.provider.id, this.provider.idempotencyKey(w.envelope.id, 'create'));
+        }
         announce(tx, w.state, w.mapping?.externalId ?? null);
       }
-      return new Set(work.map((w) => w.snap.id));
+      return work.map((w) => w.snap.id);
     });
-    if (pending.size === 0) return;
 
-    await this.orm.em.fork().transactional(async (tx) => {
+    // One provider call per transaction, so each record's mapping is committed as soon as its call returns.
+    // A create repeated from its intent may be older than the record: a second pass sends the rest.
+    let todo = pending;
+    for (let pass = 0; pass < 2 && todo.length > 0; pass++) {
+      const again: string[] = [];
+      for (let i = 0; i < todo.length; i += adapter.maxBatchSize) {
+        const call = todo.slice(i, i + adapter.maxBatchSize);
+        again.push(...(await this.writeCall(def, adapter, new Map(call.map((id) => [id, latest.get(id)!])))));
+      }
+      todo = again;
+    }
+  }
+
+  /**
+   * One provider call under the records' sync-state locks (held across the call: an inbound change about these
+   * records waits for it, then reads what we wrote). Returns the records that need another write.
+   */
+  private async writeCall(
+    def: AnyCatalog,
+    adapter: EntityAdapter<FieldValues>,
+    items: Map<string, Item>,
+  ): Promise<string[]> {
+    return this.orm.em.fork().transactional(async (tx) => {
       await tx.execute(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
       // Locked and re-checked: a concurrent write of a newer version (or an inbound change) may have landed.
-      const work = await this.claim(tx, def, new Map([...latest].filter(([id]) => pending.has(id))));
-      if (work.length === 0) return;
+      const work = await this.claim(tx, def, items);
+      if (work.length === 0) return [];
+      const writes = work.map((w) => this.toWrite(def, w));
       let results: WriteResult[];
       try {
-        results = await adapter.write(work.map((w) => this.toWrite(def, w)));
+        results = await adapter.write(writes);
       } catch (err) {
         const error = err instanceof ProviderError ? err : toUnknownProviderError(this.provider.id, err);
         results = work.map(() => ({ ok: false as const, error }));
       }
       // Errors from here on (database) roll back and redeliver: the writes above are idempotent.
+      const again: string[] = [];
       for (const [i, w] of work.entries()) {
+        const write = writes[i]!;
         const result = results[i] ?? {
           ok: false as const,
           error: toUnknownProviderError(this.provider.id, new Error('no result')),
         };
         if (result.ok) {
-          this.succeeded(tx, def, w, result.externalId ?? w.mapping?.externalId ?? null);
+          if (w.mapping && !isLinked(w.mapping) && result.externalId) completeCreate(w.mapping, def, result.externalId);
+          if (write.record.version < w.snap.version) again.push(w.snap.id);
+          else this.succeeded(tx, def, w);
+        } else if (result.gone && isLinked(w.mapping)) {
+          // The provider deleted the record: apply that delete through the inbound path, and retry this write in
+          // case it was something else (it is superseded once the delete lands).
+          enqueueRecheck(tx, this.provider.id, def.entityType, w.mapping.externalId, 'write answered not found');
+          const deleted = new ProviderError(this.provider.id, `deleted at ${this.provider.id}; applying that delete`, {
+            retryable: true,
+            cause: result.error,
+          });
+          await this.failed(tx, w, deleted, SyncStateValue.PENDING);
         } else {
-          // Created but not completed (Stripe's create step ran, its update did not): keep the link with unknown
-          // content, so the retry updates that record with every field instead of creating another.
-          if (result.externalId && !w.mapping)
-            w.mapping = newMapping(tx, def, w.snap.id, this.provider.id, result.externalId);
+          if (w.mapping && !isLinked(w.mapping)) {
+            if (result.externalId) {
+              // Created but not completed: keep the link with unknown content, so the retry updates that record.
+              Object.assign(w.mapping, { externalId: result.externalId, ...CLEARED_INTENT });
+            } else if (!result.error.retryable) {
+              // Refused outright: nothing was created, so the next attempt may send the record as it is then.
+              tx.remove(w.mapping);
+            }
+          }
           await this.failed(tx, w, result.error);
         }
       }
+      return again;
     });
   }
 
@@ -222,26 +274,31 @@ export class OutboundWorker {
   }
 
   private toWrite(def: AnyCatalog, w: Work): RecordWrite {
-    const externalId = w.mapping?.externalId;
-    const op = w.snap.deleted ? 'delete' : 'upsert';
+    const { mapping, snap } = w;
+    // A create whose outcome is unknown is repeated as it was first sent (same key, same data): the provider
+    // answers with what it made, if anything. Even for a delete: then the second pass deletes what it made.
+    const create = mapping ? intendedCreate(mapping) : undefined;
+    if (create) return { op: 'upsert', record: create.record, externalId: undefined, idempotencyKey: create.key };
+    if (snap.deleted) {
+      const externalId = mapping?.externalId ?? undefined; // never linked: nothing there to delete
+      return { op: 'delete', record: snap, externalId, idempotencyKey: this.key(w, 'delete') };
+    }
     return {
-      op,
-      record: w.snap,
-      externalId,
-      changed: fieldsToSend(def, w.mapping?.lastSyncedData ?? null, w.snap),
-      idempotencyKey: this.provider.idempotencyKey(
-        w.envelope.id,
-        op === 'delete' ? 'delete' : externalId ? 'update' : 'create',
-      ),
+      op: 'upsert',
+      record: snap,
+      externalId: mapping?.externalId ?? undefined,
+      changed: fieldsToSend(def, mapping?.lastSyncedData ?? null, snap),
+      idempotencyKey: this.key(w, 'update'),
     };
   }
 
-  private succeeded(tx: EntityManager, def: AnyCatalog, w: Work, externalId: string | null): void {
-    const { snap, state } = w;
-    let mapping = w.mapping;
-    if (externalId) {
-      mapping ??= newMapping(tx, def, snap.id, this.provider.id, externalId);
-      mapping.externalId = externalId;
+  private key(w: Work, operation: string): string {
+    return this.provider.idempotencyKey(w.envelope.id, operation);
+  }
+
+  private succeeded(tx: EntityManager, def: AnyCatalog, w: Work): void {
+    const { snap, state, mapping } = w;
+    if (isLinked(mapping)) {
       if (snap.deleted) {
         mapping.lastSyncedVersion = Math.max(mapping.lastSyncedVersion ?? 0, snap.version);
         mapping.lastSyncedHash = null;
@@ -253,11 +310,21 @@ export class OutboundWorker {
     state.state = SyncStateValue.SYNCED;
     state.lastError = null;
     state.lastSyncedAt = new Date();
-    announce(tx, state, externalId);
-    this.log.debug('synced', { entityType: def.entityType, entityId: snap.id, version: snap.version, externalId });
+    announce(tx, state, mapping?.externalId ?? null);
+    this.log.debug('synced', {
+      entityType: def.entityType,
+      entityId: snap.id,
+      version: snap.version,
+      externalId: mapping?.externalId,
+    });
   }
 
-  private async failed(tx: EntityManager, w: Work, err: ProviderError): Promise<void> {
+  private async failed(
+    tx: EntityManager,
+    w: Work,
+    err: ProviderError,
+    whileRetrying: SyncStateValue = SyncStateValue.FAILED,
+  ): Promise<void> {
     const { snap, state, attempt } = w;
     const topics = providerTopics(this.provider.id);
     const retry = shouldRetry(this.policy, attempt, err);
@@ -271,7 +338,7 @@ export class OutboundWorker {
     await this.kafka.publish([
       { topic: retry ? topics.retry : topics.deadLetter, key: snap.id, value: JSON.stringify(next) },
     ]);
-    state.state = SyncStateValue.FAILED;
+    state.state = retry ? whileRetrying : SyncStateValue.FAILED;
     state.attempts = attempt;
     state.lastError = retry
       ? `${err.message} (attempt ${attempt} of ${this.policy.maxAttempts}; retrying)`

@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AnyCatalog } from '../core/catalog.js';
+import type { AnyCatalog, CatalogRowBase } from '../core/catalog.js';
 import type { ProviderId } from '../core/enums.js';
 import { LockKeys, lockXact } from '../platform/db/advisory-locks.js';
 import { SyncState } from './entities/index.js';
@@ -15,21 +15,32 @@ export async function lockRemoteRecord(tx: EntityManager, provider: ProviderId, 
 }
 
 /**
+ * Serializes linking by natural key (e.g. a customer's email): two provider records with the same key, applied
+ * at once (a person created in Stripe and in Salesforce at the same moment), cannot both miss each other's local
+ * record. Taken after the provider record's lock and before any row lock.
+ */
+export async function lockNaturalKey(tx: EntityManager, def: AnyCatalog, value: unknown): Promise<void> {
+  await lockXact(tx, LockKeys.naturalKey, `${def.entityType}:${String(value)}`);
+}
+
+/**
  * Locks a record for applying a provider change: the catalog row first, then its sync state with that provider.
  * Every path takes them in this order (mutations lock the row and then update sync states; outbound writes lock
  * only sync states), so the three can never wait on each other in a cycle (deadlock). Holding the sync state
- * lock also waits out an outbound write of ours to the same record.
+ * lock also waits out an outbound write of ours to the same record. Returns the row (deleted ones too), or null.
  */
 export async function lockForInbound(
   tx: EntityManager,
   def: AnyCatalog,
   entityId: string,
   provider: ProviderId,
-): Promise<void> {
-  await tx.findOne(def.entity, { id: entityId } as never, { lockMode: LockMode.PESSIMISTIC_WRITE });
+): Promise<CatalogRowBase | null> {
+  const row = await tx.findOne(def.entity, { id: entityId } as never, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!row) return null;
   await tx.find(
     SyncState,
     { entityType: def.entityType, entityId, provider },
     { lockMode: LockMode.PESSIMISTIC_WRITE },
   );
+  return row as CatalogRowBase;
 }

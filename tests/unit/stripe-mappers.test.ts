@@ -67,7 +67,17 @@ describe('Stripe events', () => {
       deleted: false,
       values: { name: 'Ada', email: 'a@b.co' },
     });
-    expect(parseStripeEvent(event({ type: 'customer.deleted' }), STRIPE_KEY_PREFIX)[0]?.announced).toBeUndefined();
+    // A deleted customer keeps naming our record: the event's object still has its metadata.
+    const deleted = event({
+      type: 'customer.deleted',
+      data: { object: { id: 'cus_1', object: 'customer', deleted: true, metadata: { internal_id: 'ours' } } },
+    });
+    expect(parseStripeEvent(deleted, STRIPE_KEY_PREFIX)[0]?.announced).toEqual({
+      externalId: 'cus_1',
+      internalId: 'ours',
+      deleted: true,
+      values: {},
+    });
     expect(
       parseStripeEvent(event({ request: { idempotency_key: `${STRIPE_KEY_PREFIX}abc:update` } }), STRIPE_KEY_PREFIX)[0]
         ?.markedOurs,

@@ -69,8 +69,10 @@ describe('judgeEvent: dedupe and echo before any lock or API call', () => {
   it('a seen event id is a duplicate, whatever else it says', () => {
     expect(judgeEvent(tickets, { ...facts, alreadySeen: true, markedOurs: true })).toBe('duplicate');
   });
-  it('a change the provider marked as ours is an echo', () => {
+  it('a change the provider marked as ours is an echo once linked; before that it names a record being created', () => {
     expect(judgeEvent(tickets, { ...facts, markedOurs: true })).toBe('echo');
+    // Our create's reply is in flight or lost: the change must be applied (it finds the record by our id).
+    expect(judgeEvent(tickets, { ...facts, markedOurs: true, link: null })).toBe('apply');
   });
   it('announcing exactly what we last synced is an echo; anything else is applied', () => {
     expect(judgeEvent(tickets, { ...facts, announced: remote({ ...base, title: ' Fix it ' }) })).toBe('echo');

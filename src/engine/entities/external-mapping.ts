@@ -4,7 +4,14 @@ import { timestamps } from './timestamps.js';
 
 const p = defineEntity.properties;
 
-/** Links a local record to its twin in one provider, with what we last wrote there (for echo suppression). */
+/**
+ * Links a local record to its twin in one provider, with what we last wrote there (for echo suppression).
+ *
+ * The row exists from the moment we start creating the twin, before the provider call (a write intent): then
+ * `externalId` is null and `createKey`/`createRecord` hold the create's idempotency key and the snapshot it sends,
+ * so a retry repeats exactly that request (the provider answers with the same record) and an inbound change for a
+ * provider record carrying our id knows which local record it is while the call is in flight.
+ */
 const ExternalMappingSchema = defineEntity({
   name: 'ExternalMapping',
   tableName: 'external_mapping',
@@ -17,7 +24,10 @@ const ExternalMappingSchema = defineEntity({
     entityType: p.string().length(64),
     entityId: p.uuid(),
     provider: p.string().length(64),
-    externalId: p.string().length(64),
+    externalId: p.string().length(64).nullable(),
+    // The create in flight (or whose outcome is unknown): repeated as is until the provider's id is known.
+    createKey: p.string().length(255).nullable(),
+    createRecord: p.json<Record<string, unknown>>().nullable(),
     lastSyncedVersion: p.integer().nullable(),
     lastSyncedHash: p.string().length(64).nullable(),
     // The fields as the provider last held them (after our write or its change): inbound changes apply only the

@@ -10,6 +10,7 @@ export const LockKeys = {
   poll: 727_002,
   import: 727_003,
   providerRecord: 727_004,
+  naturalKey: 727_005,
 } as const;
 
 type LockKey = (typeof LockKeys)[keyof typeof LockKeys];

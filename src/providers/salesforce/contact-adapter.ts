@@ -81,7 +81,7 @@ export class SalesforceContactAdapter implements EntityAdapter<CustomerFields> {
         async (conn) =>
           (await conn.sobject('Contact').update(records as never, { allOrNone: false })) as unknown as RecordResult[],
       );
-      collect(results, updates, out, 'contact update', (_r, w) => w.externalId ?? null);
+      collect(results, updates, out, 'contact update', (_r, w) => w.externalId ?? null, { goneIfMissing: true });
     }
     if (toDelete.length > 0) {
       const out = await this.api.call(
@@ -137,11 +137,14 @@ function collect(
   out: RecordResult[],
   action: string,
   externalId: (r: RecordResult, w: Write) => string | null,
+  { goneIfMissing = false } = {},
 ): void {
   items.forEach(({ w, i }, k) => {
     const r = out[k];
+    // An update of a Contact that is not there (any more): deleted in Salesforce.
+    const gone = goneIfMissing && GONE_CODES.has(recordErrorCode(r) ?? '');
     results[i] = r?.success
       ? { ok: true, externalId: externalId(r, w) }
-      : { ok: false, error: recordError(r ?? { success: false }, action) };
+      : { ok: false, error: recordError(r ?? { success: false }, action), ...(gone ? { gone } : {}) };
   });
 }

@@ -1,7 +1,7 @@
 import { CUSTOMER } from '../../catalogs/customer/definition.js';
 import type { CustomerFields } from '../../catalogs/customer/validation.js';
 import type { EntityAdapter, RecordWrite, RemoteRecord, WriteOptions, WriteResult } from '../../core/provider.js';
-import { STRIPE_KEY_PREFIX, type StripeApi } from './api.js';
+import type { StripeApi } from './api.js';
 import { isMissing, toProviderError } from './errors.js';
 import { fromStripeCustomer, INTERNAL_ID_KEY, toStripeCustomerParams } from './mappers.js';
 
@@ -10,8 +10,8 @@ type Write = RecordWrite<CustomerFields>;
 /** Customers <-> Stripe Customers (https://docs.stripe.com/api/customers). */
 export class StripeCustomerAdapter implements EntityAdapter<CustomerFields> {
   readonly entityType = CUSTOMER;
-  // Stripe has no batch endpoint for customers; small chunks keep one slow batch from holding a partition long.
-  readonly maxBatchSize = 20;
+  // Stripe has no batch endpoint: one customer per call, so each record's result is committed as soon as it returns.
+  readonly maxBatchSize = 1;
 
   constructor(private readonly api: StripeApi) {}
 
@@ -19,12 +19,15 @@ export class StripeCustomerAdapter implements EntityAdapter<CustomerFields> {
   async write(writes: Write[]): Promise<WriteResult[]> {
     const results: WriteResult[] = [];
     for (const w of writes) {
-      const created: { id?: string } = {};
       try {
-        results.push({ ok: true, externalId: await this.writeOne(w, created) });
+        results.push({ ok: true, externalId: await this.writeOne(w) });
       } catch (err) {
-        const error = toProviderError(err, 'customer write');
-        results.push({ ok: false, error, ...(created.id ? { externalId: created.id } : {}) });
+        // An update of a customer that is not there: deleted in Stripe (deleted customers answer 404 too).
+        results.push({
+          ok: false,
+          error: toProviderError(err, 'customer write'),
+          gone: !!w.externalId && isMissing(err),
+        });
       }
     }
     return results;
@@ -64,7 +67,7 @@ export class StripeCustomerAdapter implements EntityAdapter<CustomerFields> {
     }
   }
 
-  private async writeOne(w: Write, created: { id?: string }): Promise<string | null> {
+  private async writeOne(w: Write): Promise<string | null> {
     const options = { idempotencyKey: w.idempotencyKey };
     if (w.op === 'delete') {
       if (!w.externalId) return null;
@@ -87,20 +90,11 @@ export class StripeCustomerAdapter implements EntityAdapter<CustomerFields> {
         async (stripe) => (await stripe.customers.update(id, params, options)).id,
       );
     }
+    // One call, carrying our id in metadata from the customer's first version, so a webhook about it (even one
+    // that arrives before this reply) names the local record. The engine repeats a create whose reply was lost
+    // with the same key and data, and Stripe answers with the same customer
+    // (https://docs.stripe.com/api/idempotent_requests).
     const params = toStripeCustomerParams(w.record);
-    // Create in two steps. The create is keyed by OUR customer id (not the event) with fixed params, so a create
-    // whose reply was lost — retried, or superseded by a newer version's event — gets the same Stripe customer
-    // back instead of making a second one (https://docs.stripe.com/api/idempotent_requests). The data follows as
-    // an update keyed by the event.
-    const customer = await this.api.call('customer create', (stripe) =>
-      stripe.customers.create(
-        { metadata: { [INTERNAL_ID_KEY]: w.record.id } },
-        { idempotencyKey: `${STRIPE_KEY_PREFIX}create:${w.record.id}` },
-      ),
-    );
-    // From here on a failure still reports the id, so the mapping is kept and the retry updates this customer.
-    created.id = customer.id;
-    await this.api.call('customer update', (stripe) => stripe.customers.update(customer.id, params, options));
-    return customer.id;
+    return this.api.call('customer create', async (stripe) => (await stripe.customers.create(params, options)).id);
   }
 }

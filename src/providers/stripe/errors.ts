@@ -25,4 +25,7 @@ export function toProviderError(err: unknown, action: string): ProviderError {
   });
 }
 
-export const isMissing = (err: unknown) => err instanceof Stripe.errors.StripeError && err.statusCode === 404;
+/** Stripe answered 404 (no such object; deleted customers answer it too), raw or already normalized. */
+export const isMissing = (err: unknown) =>
+  (err instanceof Stripe.errors.StripeError && err.statusCode === 404) ||
+  (err instanceof ProviderError && err.status === 404);

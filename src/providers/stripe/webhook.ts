@@ -62,6 +62,11 @@ export function parseStripeEvent(message: unknown, ourKeyPrefix: string): Inboun
     externalId: object.id,
     markedOurs: typeof key === 'string' && key.startsWith(ourKeyPrefix),
   };
-  if (!kind.deleted && object.object === 'customer') change.announced = fromStripeCustomer(object as Stripe.Customer);
+  if (object.object === 'customer') {
+    // A deleted customer read back is bare, but the `customer.deleted` event still shows it with our id: that
+    // names the local record when the delete races our create of it.
+    const customer = fromStripeCustomer({ ...(object as Stripe.Customer), deleted: undefined } as Stripe.Customer);
+    change.announced = kind.deleted ? { ...customer, deleted: true, values: {} } : customer;
+  }
   return [change];
 }

@@ -110,6 +110,19 @@ export class CustomerResolver {
     }));
   }
 
+  @FieldResolver(() => [CustomerType], {
+    description:
+      'Other live customers with the same email. Sync links a provider record to an existing customer by email only ' +
+      'when that customer has no twin at the provider yet; otherwise both are kept, and shown here to be merged.',
+  })
+  async possibleDuplicates(
+    @Root() customer: CustomerType,
+    @Ctx() { loaders }: GraphQLContext,
+  ): Promise<CustomerType[]> {
+    const same = await loaders.sameKey(def.entityType).load(customer.email);
+    return same.filter((c) => c.id !== customer.id).map((c) => toGraphQL(c as Customer));
+  }
+
   @FieldResolver(() => [SyncStatus], { description: 'One entry per enabled provider.' })
   async syncStatus(@Root() customer: CustomerType, @Ctx() { loaders }: GraphQLContext): Promise<SyncStatus[]> {
     return (await loaders.statuses(def.entityType).load(customer.id)).map(toSyncStatus);

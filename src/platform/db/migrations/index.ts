@@ -5,6 +5,7 @@ import { Migration20261123150119_poll_cursor } from './Migration20261123150119_p
 import { Migration20261123150846_mapping_synced_data } from './Migration20261123150846_mapping_synced_data.js';
 import { Migration20261123154944_import_job_updated_at } from './Migration20261123154944_import_job_updated_at.js';
 import { Migration20261123210744_plugin_names } from './Migration20261123210744_plugin_names.js';
+import { Migration20261123215559_write_intent } from './Migration20261123215559_write_intent.js';
 
 export const migrationsList = [
   { name: 'Migration20261123142112_init', class: Migration20261123142112_init },
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261123150846_mapping_synced_data', class: Migration20261123150846_mapping_synced_data },
   { name: 'Migration20261123154944_import_job_updated_at', class: Migration20261123154944_import_job_updated_at },
   { name: 'Migration20261123210744_plugin_names', class: Migration20261123210744_plugin_names },
+  { name: 'Migration20261123215559_write_intent', class: Migration20261123215559_write_intent },
 ];
