@@ -15,7 +15,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors.js';
 import type { FaultSpec } from './faults.js';
-import type { HeldReply } from './holds.js';
+import type { HeldReply } from '../shared/holds.js';
 import { parseJson, readBody, send, type Reply } from './http.js';
 
 export interface ControlTarget {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { handleControl } from './control.js';
 import { ApiError } from './errors.js';
 import { Faults, type FaultSpec } from './faults.js';
-import { HeldReplies, type HeldReply } from './holds.js';
+import { HeldReplies, type HeldReply } from '../shared/holds.js';
 import { Sessions } from './oauth.js';
 import { Org } from './org.js';
 import { OutboundMessenger, type DeliveryAttempt, type OutboundRetryOptions } from './outbound.js';
@@ -17,7 +17,7 @@ import { recordToJson } from './soql.js';
 import { INTEGRATION_USER_ID, UI_USER_ID, type DmlResult, type Transaction } from './store.js';
 
 export type { FaultSpec } from './faults.js';
-export type { HeldReply } from './holds.js';
+export type { HeldReply } from '../shared/holds.js';
 export type { DeliveryAttempt } from './outbound.js';
 export type { RequestLogEntry } from './server.js';
 

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleCollections } from './collections.js';
 import { ApiError, notFound } from './errors.js';
 import { actsAfter, faultReply, type Faults, type FaultSpec } from './faults.js';
-import type { HeldReplies } from './holds.js';
+import type { HeldReplies } from '../shared/holds.js';
 import { callOptionsClient, delay, readBody, send, type Reply } from './http.js';
 import type { Sessions } from './oauth.js';
 import type { ApiContext, Org } from './org.js';

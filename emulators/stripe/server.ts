@@ -4,7 +4,7 @@ import { handleControl } from './control.js';
 import { ApiError, faultError, invalidRequest, type StripeErrorBody } from './errors.js';
 import { actsAfter, FaultInjector } from './faults.js';
 import { canonicalJson, parseForm } from './form.js';
-import { HeldReplies } from './holds.js';
+import { HeldReplies } from '../shared/holds.js';
 import { IdempotencyStore, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.js';
 import { randomId } from './ids.js';
 import { matchRoute } from './routes.js';

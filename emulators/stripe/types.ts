@@ -105,14 +105,7 @@ export interface FaultSpec {
   code?: string;
 }
 
-/** A reply parked by a `hold` fault: the call has been applied, its answer waits for release. */
-export interface HeldReply {
-  hold: string;
-  method: string;
-  path: string;
-  /** ISO time the reply started waiting. */
-  since: string;
-}
+export type { HeldReply } from '../shared/holds.js';
 
 export interface RequestLogEntry {
   method: string;

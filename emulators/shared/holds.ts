@@ -1,3 +1,4 @@
+// Shared by both emulators (each is otherwise self-contained): replies parked until a test releases them.
 /** A reply parked by a `hold` fault: the call has been applied, its answer waits for release. */
 export interface HeldReply {
   hold: string;
@@ -13,8 +14,8 @@ interface Parked extends HeldReply {
 }
 
 /**
- * Replies parked by `hold` faults. The call behind each one has been committed; its reply waits here until a test
- * releases the gate, so the test can act on the Salesforce side in between.
+ * Replies parked by `hold` faults. The call behind each one has been applied; its reply waits here until a test
+ * releases the gate, so the test can act on the provider side in between.
  */
 export class HeldReplies {
   private parked: Parked[] = [];
