@@ -15,7 +15,8 @@ export interface ConvergenceConfig {
   stableMs: number;
   /**
    * Quiet period after the last failed provider call (5xx, 429, dropped connection): longer than the app's hidden
-   * redelivery delay of a failed inbound re-fetch (2 s).
+   * redelivery delay of a failed inbound re-fetch (2 s). After Salesforce failures jsforce's own retry backoff is
+   * added (see FailureClock).
    */
   errorQuietMs: number;
   /** Seeds run on one app before it is replaced by a fresh one (bounds logs and event lists). */
@@ -64,7 +65,7 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
 
 export function loadConvergenceConfig(env: NodeJS.ProcessEnv = process.env): ConvergenceConfig {
   const ops = positiveInt(env, 'CONVERGENCE_OPS', 30);
-  const settleTimeoutMs = positiveInt(env, 'CONVERGENCE_SETTLE_TIMEOUT_MS', 20_000);
+  const settleTimeoutMs = positiveInt(env, 'CONVERGENCE_SETTLE_TIMEOUT_MS', 30_000);
   return {
     seeds: parseSeeds(env.CONVERGENCE_SEEDS),
     ops,

@@ -11,10 +11,53 @@ import {
 } from './world.js';
 
 const isFailure = (e: { status: number }) => e.status === 0 || e.status === 429 || e.status >= 500;
+/** Methods jsforce retries on its own (on 420/429/5xx and network errors): lib/request.js, retry.methods. */
+const JSFORCE_RETRIED = new Set(['GET', 'PUT', 'HEAD', 'OPTIONS', 'DELETE']);
 
-/** Failed provider calls (5xx, 429, dropped connections) in both emulators' request logs. */
-export function countFailures(world: World): number {
-  return world.stripe.requestLog().filter(isFailure).length + world.sf.requestLog().filter(isFailure).length;
+/**
+ * When failed provider calls were noticed. A failure can leave work parked inside the app where nobody outside can
+ * see it: a failed inbound re-fetch is redelivered 2 s later (DelayDelivery), and jsforce retries a failed
+ * Salesforce GET/DELETE by itself up to 5 times, 500 ms doubling (up to 8 s between two attempts).
+ */
+export class FailureClock {
+  private failures = -1;
+  private lastFailure = 0;
+  /** Per Salesforce request (method + path): failures since its last success, and when that last changed. */
+  private chains = new Map<string, { run: number; at: number }>();
+
+  constructor(world: World) {
+    this.update(world, 0);
+  }
+
+  update(world: World, now = Date.now()): void {
+    const sf = world.sf.requestLog();
+    const failures = world.stripe.requestLog().filter(isFailure).length + sf.filter(isFailure).length;
+    if (this.failures !== -1 && failures !== this.failures) this.lastFailure = now;
+    this.failures = failures;
+    // A jsforce retry chain is one request failing again and again; the inbound consumer re-fetches one message at
+    // a time, so a success of the same request ends the chain.
+    const runs = new Map<string, number>();
+    for (const e of sf) {
+      if (!JSFORCE_RETRIED.has(e.method)) continue;
+      const key = `${e.method} ${e.path}`;
+      runs.set(key, isFailure(e) ? (runs.get(key) ?? 0) + 1 : 0);
+    }
+    for (const [key, run] of runs) {
+      const known = this.chains.get(key);
+      if (!known || known.run !== run) this.chains.set(key, { run, at: now });
+    }
+  }
+
+  /** How much longer to wait before no hidden retry can still be pending (0: none can). */
+  remainingMs(baseQuietMs: number): number {
+    const now = Date.now();
+    let until = this.lastFailure + baseQuietMs;
+    for (const { run, at } of this.chains.values()) {
+      // After the k-th failure of a chain jsforce waits 500 * 2^(k-1) ms; after the 6th it has given up.
+      if (run > 0 && run <= 5) until = Math.max(until, at + baseQuietMs + 500 * 2 ** (run - 1));
+    }
+    return Math.max(0, until - now);
+  }
 }
 
 /** One line of the op log. */
@@ -61,8 +104,7 @@ export class SeedRun {
   lastSalesforceDeleteAt: number | undefined;
   /** The delete time a settle has already seen polled by getDeleted (later settles need not wait again). */
   salesforceDeletesPolledFor: number | undefined;
-  /** Failed provider calls in the emulators' logs, and when that number last changed. */
-  providerErrors: { count: number; at: number };
+  readonly failures: FailureClock;
   private valueCounter = 0;
   readonly t0 = Date.now();
   /** Request-log markers placed when the seed started, for the failure report. */
@@ -74,7 +116,7 @@ export class SeedRun {
     readonly cfg: ConvergenceConfig,
   ) {
     this.tag = `cv${seed}-`;
-    this.providerErrors = { count: countFailures(world), at: 0 };
+    this.failures = new FailureClock(world);
   }
 
   elapsed(): number {

@@ -1,6 +1,6 @@
 import { expectEventually } from '../eventually.js';
 import { describeLocal } from './lineage.js';
-import { countFailures, type SeedRun, type Snapshot } from './run-context.js';
+import type { SeedRun, Snapshot } from './run-context.js';
 import { GET_DELETED_PATH, newestStripeEvent, salesforceLogSince } from './world.js';
 
 /**
@@ -11,8 +11,9 @@ import { GET_DELETED_PATH, newestStripeEvent, salesforceLogSince } from './world
  *   delivered (deliveries go one at a time, in order, so all earlier ones have been too);
  * - if the person deleted a Contact, the app's getDeleted poll has run twice since the second of that delete
  *   ended (Salesforce reports deletes only to that poll);
- * - no provider call failed for `errorQuietMs` (a failed re-fetch is redelivered inside the app 2 s later, invisible
- *   from outside; failed writes show in the sync state);
+ * - no provider call failed for `errorQuietMs` plus jsforce's backoff after Salesforce failures (a failed re-fetch
+ *   is redelivered inside the app 2 s later and jsforce retries GETs for up to 15 s, invisible from outside; failed
+ *   writes show in the sync state);
  * - and nothing at all changed on any side (records, versions, sync states, the above) for `stableMs`, so what
  *   was queued inside the app (Kafka) has been applied.
  *
@@ -57,7 +58,7 @@ export async function settle(run: SeedRun, label: string): Promise<Snapshot> {
           }
           const polls = deleteMarker
             ? salesforceLogSince(world, deleteMarker.marker).filter(
-                (e) => e.method === 'GET' && GET_DELETED_PATH.test(e.path),
+                (e) => e.method === 'GET' && e.status === 200 && GET_DELETED_PATH.test(e.path),
               ).length
             : 0;
           if (polls < 2) {
@@ -66,14 +67,10 @@ export async function settle(run: SeedRun, label: string): Promise<Snapshot> {
           }
         }
 
-        // A provider call that failed (5xx, 429, dropped connection) may have parked work inside the app where no
-        // one outside can see it: an inbound re-fetch that failed is redelivered 2 s later (DelayDelivery), an
-        // outbound write waits in the retry topic. Only a quiet spell longer than those delays proves it is over.
-        const errors = countFailures(run.world);
-        if (errors !== run.providerErrors.count) run.providerErrors = { count: errors, at: Date.now() };
-        const sinceError = Date.now() - run.providerErrors.at;
-        if (sinceError < cfg.errorQuietMs)
-          waiting.push(`a provider call failed ${sinceError} ms ago (retries may be parked)`);
+        // A provider call that failed may have parked a retry inside the app (see FailureClock): wait it out.
+        run.failures.update(world);
+        const parked = run.failures.remainingMs(cfg.errorQuietMs);
+        if (parked > 0) waiting.push(`a provider call failed recently: a hidden retry may come within ${parked} ms`);
 
         const fingerprint = JSON.stringify({
           locals: snap.locals.map((c) => [c.id, c.name, c.email, c.version, c.deletedAt, c.syncStatus]),
