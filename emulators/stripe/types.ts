@@ -1,3 +1,4 @@
+import type { ReplyFaultSpec } from '../shared/reply-faults.js';
 // Wire shapes of the Stripe objects the emulator serves. They mirror the JSON real Stripe returns (snake_case,
 // explicit nulls) so code written against the emulator reads real payloads the same way.
 
@@ -65,37 +66,14 @@ export interface StripeList<T> {
   url: string;
 }
 
-export interface FaultSpec {
-  /**
-   * Status to answer instead of the real reply: 429 gives a rate_limit_error, 5xx an api_error. In phase 'before'
-   * the call does not run; in phase 'after' it has run and only its reply is replaced ("applied, reply lost").
-   */
-  status?: number;
-  /** How many matching API calls the fault applies to. */
-  count: number;
-  /** Delay before answering (applied whether or not `status` is set): before the call runs, or after ('after'). */
-  latencyMs?: number;
-  /**
-   * Only calls whose path starts with this prefix match (e.g. '/v1/customers'); a trailing `$` asks for the whole
-   * path (e.g. '/v1/customers$' is create and list, not `/v1/customers/:id`).
-   */
-  path?: string;
-  /** Only calls with this HTTP method match (case-insensitive), e.g. 'POST' or 'DELETE'. */
-  method?: string;
-  /**
-   * 'before' (default): the fault acts before the call runs, like Stripe's rate limiters and load balancers, so
-   * nothing is applied or stored under the idempotency key. 'after': the call runs first (customer written, events
-   * and webhooks queued, idempotency key stored with the real reply) and the fault acts on its reply only, so a
-   * retry with the same key replays the real success.
-   */
-  phase?: 'before' | 'after';
-  /** Closes the socket without any reply: the client sees a network error. Cannot be combined with `status`. */
-  dropConnection?: boolean;
-  /**
-   * Gate name: the call is applied (phase 'after' semantics), then its reply waits until `release(gate)` or
-   * `POST /_emulator/release`; then `status`/`dropConnection` act if set, else the real reply is sent.
-   */
-  hold?: string;
+/**
+ * An injected fault (fields shared with the Salesforce emulator: emulators/shared/reply-faults.ts). `path` is a
+ * prefix of the URL path; a trailing `$` asks for the whole path (e.g. '/v1/customers$' is create and list, not
+ * `/v1/customers/:id`). Phase 'before' acts like Stripe's rate limiters and load balancers: nothing is applied or
+ * stored under the idempotency key. Phase 'after' stores the real reply under the key, so a retry with the same
+ * key replays the real success.
+ */
+export interface FaultSpec extends ReplyFaultSpec {
   /**
    * Sends `Stripe-Should-Retry: true|false`. stripe-node retries a 429 only when this header says true,
    * while it retries 5xx on its own; leave unset to behave like a plain Stripe rate limit.
