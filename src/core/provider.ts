@@ -36,11 +36,11 @@ export interface RecordWrite<F extends FieldValues = FieldValues> {
 }
 
 /**
- * A failed write may still have created the record (e.g. step one of two): then `externalId` says which. `gone`:
- * the provider says the linked record does not exist (deleted there), which the engine applies as a remote delete.
+ * One write's outcome. A failed create made nothing (the engine repeats it with the same key and data when the
+ * failure was transient). `gone`: the provider says the linked record does not exist (deleted there), which the
+ * engine applies as a remote delete.
  */
-export type WriteResult =
-  { ok: true; externalId: string | null } | { ok: false; error: ProviderError; externalId?: string; gone?: boolean };
+export type WriteResult = { ok: true; externalId: string | null } | { ok: false; error: ProviderError; gone?: boolean };
 
 /** Outbound writes and reads (inbound, backfill) for one catalog at one provider. */
 export interface EntityAdapter<F extends FieldValues = FieldValues> {

@@ -38,8 +38,6 @@ const MIN_CHUNK = 20;
 
 const snapOf = (e: EventEnvelope) => e.payload as unknown as RecordSnapshot;
 
-const CLEARED_INTENT = { createKey: null, createRecord: null };
-
 function toUnknownProviderError(provider: ProviderId, err: unknown): ProviderError {
   return new ProviderError(provider, err instanceof Error ? err.message : String(err), {
     retryable: false,
@@ -155,7 +153,7 @@ export class OutboundWorker {
         w.state.state = SyncStateValue.SYNCING;
         w.state.attempts = w.attempt;
         if (!w.snap.deleted && !w.mapping) {
-          startCreate(tx, def, w.snap, this.provider.id, this.provider.idempotencyKey(w.envelope.id, 'create'));
+          startCreate(tx, def, w.snap, this.provider.id, this.key(w, 'create'));
         }
         announce(tx, w.state, w.mapping?.externalId ?? null);
       }
@@ -219,15 +217,9 @@ export class OutboundWorker {
           });
           await this.failed(tx, w, deleted, SyncStateValue.PENDING);
         } else {
-          if (w.mapping && !isLinked(w.mapping)) {
-            if (result.externalId) {
-              // Created but not completed: keep the link with unknown content, so the retry updates that record.
-              Object.assign(w.mapping, { externalId: result.externalId, ...CLEARED_INTENT });
-            } else if (!result.error.retryable) {
-              // Refused outright: nothing was created, so the next attempt may send the record as it is then.
-              tx.remove(w.mapping);
-            }
-          }
+          // A create refused outright made nothing: drop its intent, so the next attempt sends the record as it is
+          // then. A transient failure keeps it, and the retry repeats the same request.
+          if (w.mapping && !isLinked(w.mapping) && !result.error.retryable) tx.remove(w.mapping);
           await this.failed(tx, w, result.error);
         }
       }

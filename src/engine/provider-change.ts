@@ -42,8 +42,11 @@ export async function applyProviderChange(
   await lockRemoteRecord(tx, provider, externalId);
   let mapping = await tx.findOne(ExternalMapping, key);
   let ourId: string | null = null;
+  // Read to identify the record when nothing else says which it is; still current if there is nothing to wait for.
+  let read: { record: RemoteRecord | undefined } | undefined;
   if (!mapping) {
-    ourId = (known ?? (await adapter.fetch(externalId)))?.internalId ?? null;
+    if (!known) read = { record: await adapter.fetch(externalId) };
+    ourId = (known ?? read?.record)?.internalId ?? null;
     if (ourId && !isUuid(ourId)) ourId = null;
   }
   if (ourId && (await echoOfCreateInFlight(tx, def, provider, ourId, change))) {
@@ -59,7 +62,11 @@ export async function applyProviderChange(
     if (judgeEvent(def, facts) === 'echo')
       return { outcome: 'unchanged', entityId: mapping.entityId, reason: 'our own write, already recorded' };
   }
-  const current = !mapping && trustUnlinked && known ? known : await adapter.fetch(externalId);
+  // Read (again) after any wait for our write; a read above with nothing waited for since is current.
+  let current: RemoteRecord | undefined;
+  if (!mapping && trustUnlinked && known) current = known;
+  else if (read && !entityId) current = read.record;
+  else current = await adapter.fetch(externalId);
   return applyRemoteRecord(tx, changes, def, provider, externalId, current, ourId);
 }
 
