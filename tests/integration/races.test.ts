@@ -3,8 +3,7 @@ import type { SalesforceEmulator } from '../../emulators/salesforce/index.js';
 import type { StripeEmulator } from '../../emulators/stripe/index.js';
 import { expectEventually, present } from '../support/eventually.js';
 import type { TestApp } from '../support/harness.js';
-import { salesforceEnv, startSalesforce } from '../support/salesforce.js';
-import { startAppWithStripe } from '../support/stripe.js';
+import { startAppWithBothProviders } from '../support/stripe.js';
 
 /**
  * The races of issue #8, each reproduced deterministically: the emulator applies our write and holds its reply
@@ -33,9 +32,7 @@ describe('two-way sync under races (a provider-side edit while our write is in f
   let sf: SalesforceEmulator;
 
   beforeAll(async () => {
-    sf = await startSalesforce();
-    ({ t, emu, dashboard } = await startAppWithStripe({ SYNC_PROVIDERS: 'STRIPE,SALESFORCE', ...salesforceEnv(sf) }));
-    sf.setOutboundMessageUrl(`${t.url}/webhooks/salesforce`);
+    ({ t, emu, dashboard, sf } = await startAppWithBothProviders());
   });
   afterEach(() => {
     // Whatever a failed scenario left behind must not leak into the next one.

@@ -3,8 +3,7 @@ import type { SalesforceEmulator } from '../../emulators/salesforce/index.js';
 import type { StripeEmulator } from '../../emulators/stripe/index.js';
 import { expectEventually, present } from '../support/eventually.js';
 import type { TestApp } from '../support/harness.js';
-import { salesforceEnv, startSalesforce } from '../support/salesforce.js';
-import { startAppWithStripe } from '../support/stripe.js';
+import { startAppWithBothProviders } from '../support/stripe.js';
 
 interface CustomerData {
   id: string;
@@ -22,9 +21,7 @@ describe('Stripe and Salesforce in tandem, through the local catalog', () => {
   let sf: SalesforceEmulator;
 
   beforeAll(async () => {
-    sf = await startSalesforce();
-    ({ t, emu, dashboard } = await startAppWithStripe({ SYNC_PROVIDERS: 'STRIPE,SALESFORCE', ...salesforceEnv(sf) }));
-    sf.setOutboundMessageUrl(`${t.url}/webhooks/salesforce`);
+    ({ t, emu, dashboard, sf } = await startAppWithBothProviders());
   });
   afterAll(async () => {
     await t?.stop();

@@ -1,6 +1,8 @@
 import Stripe from 'stripe';
 import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe/index.js';
+import type { SalesforceEmulator } from '../../emulators/salesforce/index.js';
 import { startTestApp, type TestApp } from './harness.js';
+import { salesforceEnv, startSalesforce } from './salesforce.js';
 
 export const STRIPE_KEY = 'sk_test_emulator';
 export const STRIPE_WEBHOOK_SECRET = 'whsec_emulator';
@@ -30,4 +32,17 @@ export async function startAppWithStripe(
     telemetry: false,
   });
   return { t, emu, dashboard };
+}
+
+/** The app syncing with both providers: Stripe as above, Salesforce with its Outbound Messages sent to the app. */
+export async function startAppWithBothProviders(): Promise<{
+  t: TestApp;
+  emu: StripeEmulator;
+  dashboard: Stripe;
+  sf: SalesforceEmulator;
+}> {
+  const sf = await startSalesforce();
+  const started = await startAppWithStripe({ SYNC_PROVIDERS: 'STRIPE,SALESFORCE', ...salesforceEnv(sf) });
+  sf.setOutboundMessageUrl(`${started.t.url}/webhooks/salesforce`);
+  return { ...started, sf };
 }

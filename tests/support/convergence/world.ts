@@ -3,8 +3,7 @@ import type Stripe from 'stripe';
 import type { Contact, SalesforceEmulator } from '../../../emulators/salesforce/index.js';
 import type { StripeCustomer, StripeEmulator } from '../../../emulators/stripe/index.js';
 import type { GqlResult, TestApp } from '../harness.js';
-import { salesforceEnv, startSalesforce } from '../salesforce.js';
-import { STRIPE_KEY, startAppWithStripe } from '../stripe.js';
+import { STRIPE_KEY, startAppWithBothProviders } from '../stripe.js';
 
 /**
  * Everything one convergence run talks to: the app (GraphQL only), the Stripe emulator with "a person in the
@@ -28,9 +27,7 @@ export interface World {
 }
 
 export async function startWorld(): Promise<World> {
-  const sf = await startSalesforce();
-  const { t, emu, dashboard } = await startAppWithStripe({ SYNC_PROVIDERS: 'STRIPE,SALESFORCE', ...salesforceEnv(sf) });
-  sf.setOutboundMessageUrl(`${t.url}/webhooks/salesforce`);
+  const { t, emu, dashboard, sf } = await startAppWithBothProviders();
   return {
     t,
     stripe: emu,
