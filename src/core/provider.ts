@@ -15,11 +15,6 @@ export interface RemoteRecord<F extends FieldValues = FieldValues> {
   values: RawValues<F>;
 }
 
-export interface WriteOptions {
-  /** Derived from the event id: a retried write is applied once. */
-  idempotencyKey: string;
-}
-
 /** One outbound change: create-or-update (externalId unknown = create), or delete. */
 export interface RecordWrite<F extends FieldValues = FieldValues> {
   op: 'upsert' | 'delete';
@@ -31,16 +26,28 @@ export interface RecordWrite<F extends FieldValues = FieldValues> {
    * edit to another field since then is not overwritten. Undefined = unknown, send everything; empty = nothing.
    */
   changed?: Partial<F> | undefined;
+  /**
+   * For updates of linked records: the provider record may not carry our id yet (it was made there): store it,
+   * even when no field changed.
+   */
+  ourIdMissing?: boolean;
+  /**
+   * A create sent before whose outcome is unknown (e.g. its reply was lost): it must not make a second record, and
+   * if the record the first send made has been deleted since, the result says so (`gone`, with that record's id)
+   * instead of making it again.
+   */
+  resent?: boolean;
   /** Derived from the event id: a retried write is applied once. */
   idempotencyKey: string;
 }
 
 /**
  * One write's outcome. A failed create made nothing (the engine repeats it with the same key and data when the
- * failure was transient). `gone`: the provider says the linked record does not exist (deleted there), which the
- * engine applies as a remote delete.
+ * failure was transient). `gone`: the provider says the record does not exist (deleted there), which the engine
+ * applies as a remote delete; for a resent create, `externalId` names the deleted record the first send made.
  */
-export type WriteResult = { ok: true; externalId: string | null } | { ok: false; error: ProviderError; gone?: boolean };
+export type WriteResult =
+  { ok: true; externalId: string | null } | { ok: false; error: ProviderError; gone?: boolean; externalId?: string };
 
 /** Outbound writes and reads (inbound, backfill) for one catalog at one provider. */
 export interface EntityAdapter<F extends FieldValues = FieldValues> {
@@ -54,8 +61,12 @@ export interface EntityAdapter<F extends FieldValues = FieldValues> {
   write(writes: RecordWrite<F>[]): Promise<WriteResult[]>;
   /** The provider's current record; `deleted: true` (or undefined when unknown) if it no longer exists. */
   fetch(externalId: string): Promise<RemoteRecord<F> | undefined>;
-  /** Stores our id on the provider record, so later events and imports link without guessing. */
-  linkInternalId(externalId: string, internalId: string, opts: WriteOptions): Promise<void>;
+  /**
+   * Live provider records whose natural key (the catalog's `naturalKey`, e.g. a customer's email) is that of one of
+   * these records, oldest first: before creating a twin, the engine links one that is no one's twin instead of
+   * making a duplicate (README, "Same natural key on two records"). Optional: without it, creates always create.
+   */
+  findByNaturalKey?(records: Partial<F>[]): Promise<RemoteRecord<F>[]>;
   /** Every record, paging through the provider's list API (backfill). */
   list(): AsyncIterable<RemoteRecord<F>>;
 }

@@ -24,8 +24,6 @@ export type ApplyOutcome = 'created' | 'linked' | 'updated' | 'deleted' | 'uncha
 export interface ApplyResult {
   outcome: ApplyOutcome;
   entityId?: string | undefined;
-  /** The provider record does not carry our id yet: store it there (after commit). */
-  needsLink?: boolean;
   reason?: string;
 }
 
@@ -77,11 +75,19 @@ export async function applyRemoteRecord<F extends FieldValues>(
           source: { origin: provider, heldBy: verdict.providerHoldsResult ? provider : undefined },
         });
         rememberHeld(mapping!, def, current!.values, verdict.providerHoldsResult ? updated.version : null);
-        const outcome: ApplyOutcome = Object.keys(verdict.changed).length === 0 ? 'unchanged' : 'updated';
-        return { outcome, entityId: row!.id, needsLink: current!.internalId !== row!.id };
+        const changed = Object.keys(verdict.changed).length > 0;
+        // A write back to this provider is queued unless it holds the result (or nothing changed).
+        const writeQueued = changed && !verdict.providerHoldsResult;
+        // Also when a write storing it is queued already: this change may have superseded that write.
+        if (current!.internalId !== row!.id) await lacksOurId(tx, def, provider, mapping!, writeQueued);
+        return { outcome: changed ? 'updated' : 'unchanged', entityId: row!.id };
       }
-      case 'link-or-create':
-        return await linkByKeyOrCreate(tx, changes, def, provider, current!, verdict.fields);
+      case 'link-or-create': {
+        const result = await linkByKeyOrCreate(tx, changes, def, provider, current!, verdict.fields);
+        if (!(result instanceof ExternalMapping)) return result;
+        // A create of ours, in flight until now, linked this very record (same natural key): apply it as linked.
+        return await applyRemoteRecord(tx, changes, def, provider, externalId, current, ourId);
+      }
     }
   } catch (err) {
     // Provider data our catalog cannot hold, or a change its lifecycle forbids (e.g. a paid invoice edited back to
@@ -135,7 +141,9 @@ async function byOurId(
 
 /**
  * By the catalog's natural key: the oldest live record with the same key that has no twin at this provider (none
- * linked, none being created); else a new record. The policy is README's "Same natural key on two records".
+ * linked, none being created); else a new record. Returns the mapping when a create of ours, starting while we
+ * looked, linked this very record instead (outbound match-existing.ts). The policy is README's "Same natural key on two
+ * records".
  */
 async function linkByKeyOrCreate<F extends FieldValues>(
   tx: EntityManager,
@@ -144,7 +152,7 @@ async function linkByKeyOrCreate<F extends FieldValues>(
   provider: ProviderId,
   current: RemoteRecord,
   fields: F,
-): Promise<ApplyResult> {
+): Promise<ApplyResult | ExternalMapping> {
   if (def.naturalKey) {
     const value = fields[def.naturalKey];
     await lockNaturalKey(tx, def, value);
@@ -153,14 +161,19 @@ async function linkByKeyOrCreate<F extends FieldValues>(
     });
     for (const candidate of candidates) {
       if (await twinOf(tx, def, provider, candidate.id)) continue;
+      // Waits for a create of ours that is starting (it looks for a provider record like this one first).
       await lockForInbound(tx, def, candidate.id, provider);
-      if (await twinOf(tx, def, provider, candidate.id)) continue; // its create started while we waited
+      const twin = await twinOf(tx, def, provider, candidate.id);
+      if (twin?.externalId === current.externalId) return twin; // it found this very record
+      if (twin) continue; // it is creating another one
       return link(tx, def, provider, candidate, current, fields);
     }
   }
   const created = await changes.create(tx, def, fields as RawValues<F>, { origin: provider, heldBy: provider });
-  rememberHeld(newMapping(tx, def, created.id, provider, current.externalId), def, current.values, created.version);
-  return { outcome: 'created', entityId: created.id, needsLink: true };
+  const mapping = newMapping(tx, def, created.id, provider, current.externalId);
+  rememberHeld(mapping, def, current.values, created.version);
+  await lacksOurId(tx, def, provider, mapping, false);
+  return { outcome: 'created', entityId: created.id };
 }
 
 /** The record's twin at a provider: linked, or being created (no provider id yet). Read fresh, after any wait. */
@@ -185,7 +198,25 @@ async function link(
   rememberHeld(mapping, def, current.values, same ? local.version : null);
   await tx.flush();
   if (!same) await requeue(tx, def, local.id, provider);
-  return { outcome: 'linked', entityId: local.id, needsLink: current.internalId !== local.id };
+  if (current.internalId !== local.id) await lacksOurId(tx, def, provider, mapping, !same);
+  return { outcome: 'linked', entityId: local.id };
+}
+
+/**
+ * The provider record does not carry our id (made there, or the id was removed): the next write to it stores the
+ * id (`RecordWrite.ourIdMissing`), and one is queued unless a write is queued already. Through the outbound worker,
+ * so a provider error is retried with its policy like any write, and the record says PENDING until then.
+ */
+async function lacksOurId(
+  tx: EntityManager,
+  def: AnyCatalog,
+  provider: ProviderId,
+  mapping: ExternalMapping,
+  writeQueued: boolean,
+): Promise<void> {
+  mapping.carriesOurId = false;
+  await tx.flush();
+  if (!writeQueued) await requeue(tx, def, mapping.entityId, provider);
 }
 
 /**

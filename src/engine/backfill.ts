@@ -97,13 +97,6 @@ export class Backfill {
           this.logger.warn('import could not apply a record', { externalId: listed.externalId, error });
           result = { outcome: 'skipped', reason: error instanceof Error ? error.message : String(error) };
         }
-        if (result.needsLink && result.entityId) {
-          await adapter
-            .linkInternalId(listed.externalId, result.entityId, {
-              idempotencyKey: connection.idempotencyKey(`import-${jobId}-${listed.externalId}`, 'link'),
-            })
-            .catch((error: unknown) => this.logger.warn('import could not store our id on the record', { error }));
-        }
         if (result.outcome === 'skipped')
           this.logger.warn('import skipped a record', { externalId: listed.externalId, reason: result.reason });
         job.processed += 1;

@@ -123,7 +123,6 @@ export class InboundWorker {
         });
       });
       outcome = result?.outcome ?? 'duplicate';
-      if (result?.needsLink && result.entityId) await this.link(adapter, change, result.entityId);
     }
     this.log.debug('inbound change', {
       eventId: change.eventId,
@@ -161,16 +160,5 @@ export class InboundWorker {
         'insert into inbox_event (id, provider, event_id, received_at) values (?, ?, ?, now()) on conflict do nothing',
         [randomUUID(), this.provider.id, change.eventId],
       );
-  }
-
-  private async link(adapter: EntityAdapter<FieldValues>, change: InboundChange, entityId: string) {
-    try {
-      await adapter.linkInternalId(change.externalId, entityId, {
-        idempotencyKey: this.provider.idempotencyKey(change.eventId, 'link'),
-      });
-    } catch (err) {
-      // Not fatal: the mapping row links them; the id on the provider side only helps later imports.
-      this.log.warn('could not store our id on the provider record', { externalId: change.externalId, error: err });
-    }
   }
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { AnyCatalog, FieldValues, RawValues, RecordSnapshot } from '../core/catalog.js';
 import type { ProviderId } from '../core/enums.js';
+import type { RemoteRecord } from '../core/provider.js';
 import { heldFacts } from '../core/sync-rules.js';
 import { ExternalMapping } from './entities/index.js';
 
@@ -77,3 +78,15 @@ export function completeCreate(mapping: ExternalMapping, def: AnyCatalog, extern
 /** A linked mapping: the provider's id is known. */
 export const isLinked = (m: ExternalMapping | null | undefined): m is ExternalMapping & { externalId: string } =>
   !!m?.externalId;
+
+/**
+ * A pending create links an existing provider record instead of making one (same natural key, no one's twin):
+ * what that record holds is the merge base, and the update that follows sends our data and our id.
+ */
+export function adoptExisting(mapping: ExternalMapping, def: AnyCatalog, remote: RemoteRecord): void {
+  mapping.externalId = remote.externalId;
+  rememberHeld(mapping, def, remote.values);
+  mapping.createKey = null;
+  mapping.createRecord = null;
+  mapping.carriesOurId = remote.internalId === mapping.entityId;
+}

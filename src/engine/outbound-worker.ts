@@ -15,6 +15,7 @@ import { DelayDelivery, type KafkaTransport, type Subscription } from '../platfo
 import type { Catalogs } from './catalogs.js';
 import { ExternalMapping, SyncState } from './entities/index.js';
 import { completeCreate, intendedCreate, isLinked, rememberHeld, startCreate } from './mappings.js';
+import { matchExisting, type Creating } from './match-existing.js';
 import { enqueueRecheck } from './recheck.js';
 import { parseRetryMessage, type RetryMessage } from './retry-message.js';
 import { announce } from './sync-states.js';
@@ -147,17 +148,26 @@ export class OutboundWorker {
 
     // Its own short transaction: subscribers see SYNCING while the call runs, and an inbound change about a
     // record being created finds it (by the id the provider record carries) and waits for the call.
+    // Creates started here have never been sent; any other intent may have been (`RecordWrite.resent`).
+    const fresh = new Set<string>();
     const pending = await this.orm.em.fork().transactional(async (tx) => {
+      fresh.clear(); // (a retried transaction starts over)
       const work = await this.claim(tx, def, latest);
+      const creating: Array<Work & Creating> = [];
       for (const w of work) {
         w.state.state = SyncStateValue.SYNCING;
         w.state.attempts = w.attempt;
         if (!w.snap.deleted && !w.mapping) {
-          startCreate(tx, def, w.snap, this.provider.id, this.key(w, 'create'));
+          creating.push({ ...w, mapping: startCreate(tx, def, w.snap, this.provider.id, this.key(w, 'create')) });
+          fresh.add(w.snap.id);
         }
         announce(tx, w.state, w.mapping?.externalId ?? null);
       }
-      return work.map((w) => w.snap.id);
+      // Before any create is committed: a provider record that is the same (natural key) and no one's twin is
+      // linked instead. An inbound change about such a record waits for this (the sync-state locks), and a
+      // committed intent means none matched, so inbound never has to wait for the create call itself.
+      const unmatched = await this.matchOrFail(tx, def, adapter, creating);
+      return work.filter((w) => !unmatched.has(w.snap.id)).map((w) => w.snap.id);
     });
 
     // One provider call per transaction, so each record's mapping is committed as soon as its call returns.
@@ -167,9 +177,33 @@ export class OutboundWorker {
       const again: string[] = [];
       for (let i = 0; i < todo.length; i += adapter.maxBatchSize) {
         const call = todo.slice(i, i + adapter.maxBatchSize);
-        again.push(...(await this.writeCall(def, adapter, new Map(call.map((id) => [id, latest.get(id)!])))));
+        again.push(...(await this.writeCall(def, adapter, new Map(call.map((id) => [id, latest.get(id)!])), fresh)));
       }
       todo = again;
+      fresh.clear(); // sent now
+    }
+  }
+
+  /**
+   * `matchExisting`, or, when the provider cannot be asked, a failed attempt of each create (retried by the
+   * policy; nothing was sent, so its intent goes). Returns the records that failed.
+   */
+  private async matchOrFail(
+    tx: EntityManager,
+    def: AnyCatalog,
+    adapter: EntityAdapter<FieldValues>,
+    creating: Array<Work & Creating>,
+  ): Promise<Set<string>> {
+    try {
+      await matchExisting(tx, def, adapter, this.provider.id, creating);
+      return new Set();
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err; // the database: roll back, redeliver
+      for (const c of creating) {
+        tx.remove(c.mapping);
+        await this.failed(tx, { ...c, mapping: null }, err);
+      }
+      return new Set(creating.map((c) => c.snap.id));
     }
   }
 
@@ -181,13 +215,14 @@ export class OutboundWorker {
     def: AnyCatalog,
     adapter: EntityAdapter<FieldValues>,
     items: Map<string, Item>,
+    fresh: ReadonlySet<string> = new Set(),
   ): Promise<string[]> {
     return this.orm.em.fork().transactional(async (tx) => {
       await tx.execute(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
       // Locked and re-checked: a concurrent write of a newer version (or an inbound change) may have landed.
       const work = await this.claim(tx, def, items);
       if (work.length === 0) return [];
-      const writes = work.map((w) => this.toWrite(def, w));
+      const writes = work.map((w) => this.toWrite(def, w, !fresh.has(w.snap.id)));
       let results: WriteResult[];
       try {
         results = await adapter.write(writes);
@@ -203,6 +238,9 @@ export class OutboundWorker {
           ok: false as const,
           error: toUnknownProviderError(this.provider.id, new Error('no result')),
         };
+        // A resent create whose first send made a record that has been deleted since: that record is its twin.
+        if (!result.ok && result.externalId && w.mapping && !isLinked(w.mapping))
+          completeCreate(w.mapping, def, result.externalId);
         if (result.ok) {
           if (w.mapping && !isLinked(w.mapping) && result.externalId) completeCreate(w.mapping, def, result.externalId);
           if (write.record.version < w.snap.version) again.push(w.snap.id);
@@ -265,12 +303,21 @@ export class OutboundWorker {
     return out;
   }
 
-  private toWrite(def: AnyCatalog, w: Work): RecordWrite {
+  /** `maybeSent`: a create of this record may have been sent before (its intent was not started just now). */
+  private toWrite(def: AnyCatalog, w: Work, maybeSent: boolean): RecordWrite {
     const { mapping, snap } = w;
     // A create whose outcome is unknown is repeated as it was first sent (same key, same data): the provider
     // answers with what it made, if anything. Even for a delete: then the second pass deletes what it made.
     const create = mapping ? intendedCreate(mapping) : undefined;
-    if (create) return { op: 'upsert', record: create.record, externalId: undefined, idempotencyKey: create.key };
+    if (create) {
+      const write: RecordWrite = {
+        op: 'upsert',
+        record: create.record,
+        externalId: undefined,
+        idempotencyKey: create.key,
+      };
+      return maybeSent ? { ...write, resent: true } : write;
+    }
     if (snap.deleted) {
       const externalId = mapping?.externalId ?? undefined; // never linked: nothing there to delete
       return { op: 'delete', record: snap, externalId, idempotencyKey: this.key(w, 'delete') };
@@ -280,6 +327,7 @@ export class OutboundWorker {
       record: snap,
       externalId: mapping?.externalId ?? undefined,
       changed: fieldsToSend(def, mapping?.lastSyncedData ?? null, snap),
+      ourIdMissing: mapping ? !mapping.carriesOurId : false,
       idempotencyKey: this.key(w, 'update'),
     };
   }
@@ -297,6 +345,7 @@ export class OutboundWorker {
         mapping.lastSyncedData = null;
       } else {
         rememberHeld(mapping, def, snap, snap.version);
+        mapping.carriesOurId = true; // every upsert stores it
       }
     }
     state.state = SyncStateValue.SYNCED;

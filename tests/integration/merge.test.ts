@@ -39,15 +39,18 @@ describe('applying a provider change to a record with local changes in flight', 
     return { id: c.id, externalId };
   }
 
-  const apply = (externalId: string, name: string, email: string) =>
-    orm.em.fork().transactional((tx) =>
+  /** Stripe's current record, carrying our id as every linked record we wrote does (unlinked ones carry none). */
+  const apply = async (externalId: string, name: string, email: string) => {
+    const internalId = (await orm.em.fork().findOne(ExternalMapping, { externalId }))?.entityId ?? null;
+    return orm.em.fork().transactional((tx) =>
       applyRemoteRecord(tx, service, def, 'STRIPE', externalId, {
         externalId,
-        internalId: null,
+        internalId,
         deleted: false,
         values: { name, email },
       }),
     );
+  };
   const state = async (id: string, provider: string) =>
     orm.em.fork().findOneOrFail(SyncState, { entityId: id, provider });
 

@@ -262,25 +262,78 @@ describe('two-way sync under races (a provider-side edit while our write is in f
     }
   });
 
-  it('5. the same person created in Stripe and in Salesforce at once: one local record per provider record pair, all sides agree', async () => {
-    // Our Salesforce create for the record that came from Stripe is held while the person's Contact appears.
-    sf.injectFaults({ count: 1, method: 'PATCH', path: `/composite/sobjects/Contact/${EXT_ID}`, hold: 'twice' });
-    const s = await dashboard.customers.create({ name: 'Twice Made', email: 'race.twice@example.com' });
-    const fromStripe = await expectEventually(async () =>
-      present((await byEmail('race.twice@example.com'))[0], 'local'),
-    );
-    await expectEventually(() => expect(sf.held().map((h) => h.hold)).toContain('twice'));
-    sf.ui.create('Contact', { FirstName: 'Twice', LastName: 'Made', Email: 'race.twice@example.com' });
-    await namesFor('race.twice@example.com', ['Twice Made', 'Twice Made']);
-    sf.release('twice');
-    const locals = await expectEventually(async () => {
-      const found = await byEmail('race.twice@example.com');
-      expect(found).toHaveLength(2);
-      return found;
+  /** One local customer with this email, twinned with exactly these provider records, everything SYNCED. */
+  const oneCustomer = async (email: string, stripeId: string, contactId: string) => {
+    const [local, ...more] = await byEmail(email);
+    expect(more).toEqual([]);
+    const settled = await agreeEverywhere(present(local, 'local').id);
+    expect(settled.syncStatus.map((x) => x.externalId)).toEqual([contactId, stripeId]);
+    expect(emu.customers().filter((c) => c.email === email)).toHaveLength(1);
+    expect(sf.contacts().filter((c) => c.Email === email)).toHaveLength(1);
+    expect(settled.possibleDuplicates).toEqual([]);
+  };
+
+  it('5. the same person created in Stripe and in Salesforce at once, the Contact seen late: one customer', async () => {
+    // Nothing tells us about the Contact until the held poll is released: outbound messages off, the poll held.
+    sf.setOutboundMessageUrl(undefined);
+    sf.injectFaults({ count: 1, method: 'GET', path: '/sobjects/Contact/updated', hold: 'late' });
+    try {
+      await expectEventually(() => expect(sf.held().map((h) => h.hold)).toContain('late'));
+      const contactId = sf.ui.create('Contact', {
+        FirstName: 'Twice',
+        LastName: 'Made',
+        Email: 'race.twice@example.com',
+      });
+      const s = await dashboard.customers.create({ name: 'Twice Made', email: 'race.twice@example.com' });
+      // The record made from the Stripe customer finds the person's Contact before creating one, and links it.
+      const local = await expectEventually(async () => present((await byEmail('race.twice@example.com'))[0], 'local'));
+      await expectEventually(() => expect(contactTwins(local.id).map((c) => c.Id)).toEqual([contactId]));
+      sf.release('late');
+      await oneCustomer('race.twice@example.com', s.id, contactId);
+    } finally {
+      sf.setOutboundMessageUrl(`${t.url}/webhooks/salesforce`);
+    }
+  });
+
+  it('5b. the same person created in Stripe and in Salesforce at once, the Stripe event lost: one customer', async () => {
+    emu.setWebhookUrl(undefined); // the customer.created event is dropped
+    const s = await dashboard.customers.create({ name: 'Thrice Made', email: 'race.thrice@example.com' });
+    emu.setWebhookUrl(`${t.url}/webhooks/stripe`);
+    const contactId = sf.ui.create('Contact', {
+      FirstName: 'Thrice',
+      LastName: 'Made',
+      Email: 'race.thrice@example.com',
     });
-    for (const c of locals) await agreeEverywhere(c.id);
-    expect(stripeTwins(fromStripe.id)).toEqual([expect.objectContaining({ id: s.id })]);
-    expect(emu.customers().filter((c) => c.email === 'race.twice@example.com')).toHaveLength(2);
-    expect(sf.contacts().filter((c) => c.Email === 'race.twice@example.com')).toHaveLength(2);
+    // The record made from the Contact finds the person's Stripe customer before creating one, and links it.
+    const local = await expectEventually(async () => present((await byEmail('race.thrice@example.com'))[0], 'local'));
+    await expectEventually(() => expect(stripeTwins(local.id).map((c) => c.id)).toEqual([s.id]));
+    await oneCustomer('race.thrice@example.com', s.id, contactId);
+  });
+
+  it('6. a Contact deleted in Salesforce while our upsert reply is lost: the repeated upsert does not bring it back', async () => {
+    // Our upsert is applied, its reply held and then answered 503; the person deletes the Contact during the hold.
+    // The poll that would report the delete is held too, so our retry comes first (as with a slow poll).
+    sf.injectFaults({
+      count: 1,
+      method: 'PATCH',
+      path: `/composite/sobjects/Contact/${EXT_ID}`,
+      hold: 'lost',
+      status: 503,
+    });
+    sf.injectFaults({ count: 1, method: 'GET', path: '/sobjects/Contact/deleted', hold: 'poll' });
+    const c = await create('Deleted In Sf', 'race.sfdelete@example.com');
+    const contact = await expectEventually(() => {
+      expect(sf.held().map((h) => h.hold)).toContain('lost');
+      return present(contactTwins(c.id)[0], 'our contact');
+    });
+    await expectEventually(() => expect(sf.held().map((h) => h.hold)).toContain('poll'));
+    sf.ui.delete('Contact', contact.Id);
+    sf.release('lost');
+    // The delete reaches the catalog and Stripe through our own retry; no new Contact is made for the record.
+    const settled = await agreeEverywhere(c.id);
+    expect(settled.deletedAt).not.toBeNull();
+    sf.release('poll');
+    expect(sf.contacts().filter((x) => x.Email === 'race.sfdelete@example.com')).toEqual([]);
+    expect(await byEmail('race.sfdelete@example.com')).toEqual([]);
   });
 });

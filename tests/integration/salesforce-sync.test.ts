@@ -66,11 +66,14 @@ describe('two-way customer sync with Salesforce', () => {
       present((await localByEmail('ada.sf@example.com'))[0], 'imported'),
     );
     expect(local).toMatchObject({ name: 'Ada Lovelace', version: 1 });
-    expect(local.syncStatus).toEqual([
-      expect.objectContaining({ provider: 'SALESFORCE', state: 'SYNCED', externalId: id }),
-    ]);
-    // Our id is written to the Contact's External ID field.
-    await expectEventually(() => sf.contacts().find((x) => x.Id === id)?.Catalog_Sync_Id__c === local.id);
+    // Our id is written to the Contact's External ID field: SYNCED once it is there.
+    await expectEventually(async () =>
+      expect((await get(local.id)).syncStatus).toEqual([
+        expect.objectContaining({ provider: 'SALESFORCE', state: 'SYNCED', externalId: id }),
+      ]),
+    );
+    expect(sf.contacts().find((x) => x.Id === id)?.Catalog_Sync_Id__c).toBe(local.id);
+    expect((await get(local.id)).version).toBe(1);
 
     sf.ui.update('Contact', id, { LastName: 'King' });
     await expectEventually(async () => expect(await get(local.id)).toMatchObject({ name: 'Ada King', version: 2 }));
@@ -106,8 +109,10 @@ describe('two-way customer sync with Salesforce', () => {
   });
 
   it('retries REQUEST_LIMIT_EXCEEDED and 5xx with backoff, per record', async () => {
-    sf.injectFaults({ status: 403, errorCode: 'REQUEST_LIMIT_EXCEEDED', count: 1, path: '/composite/sobjects' });
-    sf.injectFaults({ status: 503, count: 1, path: '/composite/sobjects' });
+    // The upsert of a create (not, say, the write storing our id on a Contact imported by the test before).
+    const upsert = '/composite/sobjects/Contact/Catalog_Sync_Id__c';
+    sf.injectFaults({ status: 403, errorCode: 'REQUEST_LIMIT_EXCEEDED', count: 1, path: upsert });
+    sf.injectFaults({ status: 503, count: 1, path: upsert });
     const c = await create('Limited', 'limited@example.com');
     const s = await synced(c.id, 1);
     expect(s.attempts).toBeGreaterThanOrEqual(2);

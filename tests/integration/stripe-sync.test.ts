@@ -49,6 +49,8 @@ describe('two-way customer sync with Stripe', () => {
     const creates = emu.requestLog().filter((r) => r.method === 'POST' && r.path.startsWith('/v1/customers'));
     expect(creates).toEqual([expect.objectContaining({ path: '/v1/customers' })]);
     expect(creates[0]!.idempotencyKey).toMatch(/^catalog-sync:[0-9a-f-]{36}:create$/);
+    // Before it, one look for an unlinked customer with the same email (README, "Same natural key on two records").
+    expect(emu.requestLog().filter((r) => r.method === 'GET' && r.path === '/v1/customers')).toHaveLength(1);
 
     // Stripe's webhook for our own write comes back and is recognized as an echo.
     await expectEventually(() => outcomes.some((o) => o.externalId === s1.externalId && o.outcome === 'echo'));
@@ -72,11 +74,15 @@ describe('two-way customer sync with Stripe', () => {
       present((await localByEmail('dash.board@example.com'))[0], 'imported customer'),
     );
     expect(local).toMatchObject({ name: 'Dash Board', version: 1 });
-    expect(local.syncStatus).toEqual([
-      expect.objectContaining({ provider: 'STRIPE', state: 'SYNCED', externalId: remote.id }),
-    ]);
-    // Our id is written back to the Stripe customer, and that write's echo changes nothing.
-    await expectEventually(() => emu.customers().find((x) => x.id === remote.id)?.metadata.internal_id === local.id);
+    // Our id is written back to the Stripe customer (a write like any other: SYNCED once it is there), and that
+    // write's echo changes nothing.
+    await expectEventually(async () =>
+      expect((await get(local.id)).syncStatus).toEqual([
+        expect.objectContaining({ provider: 'STRIPE', state: 'SYNCED', externalId: remote.id }),
+      ]),
+    );
+    expect(emu.customers().find((x) => x.id === remote.id)?.metadata.internal_id).toBe(local.id);
+    expect((await get(local.id)).version).toBe(1);
 
     await dashboard.customers.update(remote.id, { name: 'Dash Renamed' });
     await expectEventually(async () => expect(await get(local.id)).toMatchObject({ name: 'Dash Renamed', version: 2 }));
@@ -84,6 +90,23 @@ describe('two-way customer sync with Stripe', () => {
     await dashboard.customers.del(remote.id);
     await expectEventually(async () => expect((await get(local.id)).deletedAt).not.toBeNull());
     expect((await get(local.id)).version).toBe(3);
+  });
+
+  it('stores our id on a customer made in Stripe even when Stripe refuses that write at first (retried like any write)', async () => {
+    // Every update call fails twice with a 500 (the create in the dashboard is a POST to /v1/customers itself).
+    emu.injectFaults({ count: 2, method: 'POST', path: '/v1/customers/cus_', status: 500 });
+    const remote = await dashboard.customers.create({ name: 'Stamp Late', email: 'stamp.late@example.com' });
+    const local = await expectEventually(async () =>
+      present((await localByEmail('stamp.late@example.com'))[0], 'imported customer'),
+    );
+    await expectEventually(() =>
+      expect(emu.customers().find((x) => x.id === remote.id)?.metadata.internal_id).toBe(local.id),
+    );
+    await expectEventually(async () => expect((await stripeStatus(local.id))?.state).toBe('SYNCED'));
+    // Refused twice, then stored by the retry.
+    const updates = emu.requestLog().filter((r) => r.method === 'POST' && r.path === `/v1/customers/${remote.id}`);
+    expect(updates.map((r) => r.status)).toEqual([500, 500, 200]);
+    expect(await get(local.id)).toMatchObject({ name: 'Stamp Late', version: 1 });
   });
 
   async function postEvent(event: Record<string, unknown>, signature?: string) {
@@ -235,7 +258,7 @@ describe('two-way customer sync with Stripe', () => {
 
   it('repeats a failed create with the same key and data: one customer, one call per attempt', async () => {
     const before = emu.requestLog().length;
-    emu.injectFaults({ status: 500, count: 1, path: '/v1/customers' });
+    emu.injectFaults({ status: 500, count: 1, method: 'POST', path: '/v1/customers$' });
     const c = await create('Half Done', 'half.done@example.com');
     const s = await synced(c.id, 1);
     expect(s.attempts).toBe(2);

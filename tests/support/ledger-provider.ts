@@ -70,10 +70,6 @@ export function ledgerPlugin(store: LedgerStore): ProviderPlugin {
       const r = store.records.get(id);
       return r ? toRemote(r) : undefined;
     },
-    async linkInternalId(id, internalId) {
-      const r = store.records.get(id);
-      if (r) r.internalId = internalId;
-    },
     async *list() {
       for (const r of store.records.values()) if (!r.deleted) yield toRemote(r);
     },

@@ -28,6 +28,9 @@ const ExternalMappingSchema = defineEntity({
     // The create in flight (or whose outcome is unknown): repeated as is until the provider's id is known.
     createKey: p.string().length(255).nullable(),
     createRecord: p.json<Record<string, unknown>>().nullable(),
+    // False while the provider record may lack our id (it was made there, then linked or imported): the next
+    // write to it stores the id (a requeue makes sure there is one), so later imports and events link by id.
+    carriesOurId: p.boolean().default(true),
     lastSyncedVersion: p.integer().nullable(),
     lastSyncedHash: p.string().length(64).nullable(),
     // The fields as the provider last held them (after our write or its change): inbound changes apply only the

@@ -47,7 +47,7 @@ export function toContactFields(changed: Partial<CustomerFields>): ContactRecord
 }
 
 export function fromContact(r: ContactRecord, externalIdField: string): RemoteRecord<CustomerFields> {
-  const deleted = r.IsDeleted === true || r.IsDeleted === 'true';
+  const deleted = isDeleted(r);
   const internalId = r[externalIdField];
   return {
     externalId: String(r.Id),
@@ -56,3 +56,7 @@ export function fromContact(r: ContactRecord, externalIdField: string): RemoteRe
     values: { name: joinName(r.FirstName, r.LastName) || null, email: r.Email ?? null },
   };
 }
+
+/** IsDeleted as JSON (boolean) or an Outbound Message (text) carries it. */
+export const isDeleted = (r: Pick<ContactRecord, 'IsDeleted'>): boolean =>
+  r.IsDeleted === true || r.IsDeleted === 'true';

@@ -1,9 +1,9 @@
 import { CUSTOMER } from '../../catalogs/customer/definition.js';
 import type { CustomerFields } from '../../catalogs/customer/validation.js';
-import type { EntityAdapter, RecordWrite, RemoteRecord, WriteOptions, WriteResult } from '../../core/provider.js';
+import type { EntityAdapter, RecordWrite, RemoteRecord, WriteResult } from '../../core/provider.js';
 import type { StripeApi } from './api.js';
 import { isMissing, toProviderError } from './errors.js';
-import { fromStripeCustomer, INTERNAL_ID_KEY, toStripeCustomerParams } from './mappers.js';
+import { fromStripeCustomer, toStripeCustomerParams } from './mappers.js';
 
 type Write = RecordWrite<CustomerFields>;
 
@@ -44,14 +44,18 @@ export class StripeCustomerAdapter implements EntityAdapter<CustomerFields> {
     });
   }
 
-  async linkInternalId(externalId: string, internalId: string, opts: WriteOptions): Promise<void> {
-    await this.api.call('customer link', (stripe) =>
-      stripe.customers.update(
-        externalId,
-        { metadata: { [INTERNAL_ID_KEY]: internalId } },
-        { idempotencyKey: opts.idempotencyKey },
-      ),
-    );
+  /**
+   * Customers with each record's email, oldest first. The list endpoint's `email` filter (exact, case-sensitive)
+   * reads current data; the Search API would not do here, its index lags by up to a minute
+   * (https://docs.stripe.com/search#data-freshness).
+   */
+  async findByNaturalKey(records: Partial<CustomerFields>[]): Promise<RemoteRecord<CustomerFields>[]> {
+    const found: RemoteRecord<CustomerFields>[] = [];
+    for (const email of new Set(records.map((r) => r.email).filter((e): e is string => !!e))) {
+      const page = await this.api.call('customer lookup', (stripe) => stripe.customers.list({ email, limit: 100 }));
+      found.push(...page.data.map(fromStripeCustomer).reverse()); // the list is newest first
+    }
+    return found;
   }
 
   /** Pages through all customers with cursor pagination (https://docs.stripe.com/api/pagination). */
@@ -83,7 +87,8 @@ export class StripeCustomerAdapter implements EntityAdapter<CustomerFields> {
     }
     if (w.externalId) {
       const id = w.externalId;
-      if (w.changed && Object.keys(w.changed).length === 0) return id; // Stripe already holds all of it
+      // Stripe already holds all of it, our id included.
+      if (w.changed && Object.keys(w.changed).length === 0 && !w.ourIdMissing) return id;
       const params = toStripeCustomerParams(w.record, w.changed);
       return this.api.call(
         'customer update',
