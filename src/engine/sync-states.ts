@@ -87,16 +87,52 @@ export async function markChanged(
   }
 }
 
+interface StatusRow {
+  entity_type: EntityType;
+  entity_id: string;
+  provider: ProviderId;
+  state: SyncStateValue;
+  attempts: number;
+  last_error: string | null;
+  last_synced_at: Date | string | null;
+  target_version: number;
+  updated_at: Date | string;
+  external_id: string | null;
+}
+
+const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
+
+/**
+ * Sync states with their provider ids, in ONE statement: Postgres gives a statement one snapshot, so a reader
+ * never sees a state from after a write's commit next to a mapping from before it (SYNCED without its provider
+ * id); two queries could straddle that commit.
+ */
 export async function listStatuses(em: EntityManager, entityType: EntityType, entityIds: readonly string[]) {
-  if (entityIds.length === 0) return new Map<string, SyncStatusView[]>();
-  const [states, mappings] = await Promise.all([
-    em.find(SyncState, { entityType, entityId: { $in: [...entityIds] } }, { orderBy: { provider: 'asc' } }),
-    em.find(ExternalMapping, { entityType, entityId: { $in: [...entityIds] } }),
-  ]);
   const out = new Map<string, SyncStatusView[]>(entityIds.map((id) => [id, []]));
-  for (const s of states) {
-    const externalId = mappings.find((m) => m.entityId === s.entityId && m.provider === s.provider)?.externalId ?? null;
-    out.get(s.entityId)?.push(toView(s, externalId));
+  if (entityIds.length === 0) return out;
+  const rows = await em.execute<StatusRow[]>(
+    `select s.entity_type, s.entity_id, s.provider, s.state, s.attempts, s.last_error, s.last_synced_at,
+            s.target_version, s.updated_at, m.external_id
+       from sync_state s
+       left join external_mapping m
+         on m.entity_type = s.entity_type and m.entity_id = s.entity_id and m.provider = s.provider
+      where s.entity_type = ? and s.entity_id in (${entityIds.map(() => '?').join(', ')})
+      order by s.provider`,
+    [entityType, ...entityIds],
+  );
+  for (const r of rows) {
+    out.get(r.entity_id)?.push({
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      provider: r.provider,
+      state: r.state,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      lastSyncedAt: r.last_synced_at ? iso(r.last_synced_at) : null,
+      externalId: r.external_id,
+      targetVersion: r.target_version,
+      updatedAt: iso(r.updated_at),
+    });
   }
   return out;
 }
