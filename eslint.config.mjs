@@ -29,4 +29,6 @@ export default tseslint.config(
     },
   },
   { files: ['src/platform/kafka.ts'], rules: { 'no-restricted-imports': 'off' } },
+  // A separate process the restart test kills with SIGKILL: plain JavaScript, so it cannot load our TypeScript.
+  { files: ['tests/support/stale-member.mjs'], rules: { 'no-restricted-imports': 'off' } },
 );

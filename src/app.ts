@@ -104,45 +104,20 @@ export async function startApp(
     );
     const inbound: InboundWorker[] = [];
     const outbound: OutboundWorker[] = [];
-    if (role === 'worker' || role === 'all') {
-      const policy = {
-        maxAttempts: config.SYNC_MAX_ATTEMPTS,
-        baseDelayMs: config.SYNC_RETRY_BASE_MS,
-        maxDelayMs: config.SYNC_RETRY_MAX_MS,
-      };
-      for (const provider of providers.values()) {
-        const out = new OutboundWorker(orm, kafka, provider, catalogs, policy, logger);
-        await out.start();
-        stops.push(stopping(`outbound-${provider.id}`, () => out.stop()));
-        outbound.push(out);
-        const inb = new InboundWorker(orm, kafka, provider, catalogs, changes, logger);
-        await inb.start();
-        stops.push(stopping(`inbound-${provider.id}`, () => inb.stop()));
-        inbound.push(inb);
-        for (const poller of provider.pollers ?? []) {
-          const runner = new PollRunner(
-            orm,
-            kafka,
-            provider.id,
-            poller,
-            logger.child({ component: 'poller', provider: provider.id }),
-          );
-          runner.start();
-          stops.push(stopping(`poller-${provider.id}-${poller.name}`, () => runner.stop()));
-        }
-      }
-    }
+    // Consumers still joining their groups (after a crash, a group waits out the dead member's session first):
+    // HTTP is up meanwhile, /healthz answers and /readyz names them.
+    const joining = new Set<string>();
+    const join = async (name: string, start: () => Promise<void>) => {
+      joining.add(name);
+      await start();
+      joining.delete(name);
+    };
 
     let http: HttpServer | undefined;
     let imports: Backfill | undefined;
+    let feedPubSub: ReturnType<typeof createSyncStatusPubSub> | undefined;
     if (role === 'api' || role === 'all') {
       const pubSub = createSyncStatusPubSub();
-      const feed: Subscription = await startSyncStatusFeed(
-        kafka,
-        pubSub,
-        logger.child({ component: 'sync-status-feed' }),
-      );
-      stops.push(stopping('sync-status-feed', () => feed.stop()));
       const afterCommit = () => relay?.nudge();
       if (providers.size > 0) {
         imports = new Backfill(orm, providers, catalogs, changes, logger.child({ component: 'import' }), afterCommit);
@@ -177,6 +152,7 @@ export async function startApp(
         kafka,
         schema: await buildAppSchema(pubSub, providerIds, catalogs.entityTypes),
         introspection: config.GRAPHQL_INTROSPECTION,
+        starting: () => [...joining],
         context: () => createContext(orm.em.fork(), services),
         logger,
         mount: (app) => {
@@ -188,7 +164,64 @@ export async function startApp(
         },
       });
       stops.push(stopping('http', () => http!.close()));
+      feedPubSub = pubSub;
     }
+
+    const consumers: Array<Promise<void>> = [];
+    if (feedPubSub) {
+      const pubSub = feedPubSub;
+      consumers.push(
+        join('sync-status-feed', async () => {
+          const feed: Subscription = await startSyncStatusFeed(
+            kafka,
+            pubSub,
+            logger.child({ component: 'sync-status-feed' }),
+          );
+          stops.push(stopping('sync-status-feed', () => feed.stop()));
+        }),
+      );
+    }
+    if (role === 'worker' || role === 'all') {
+      const policy = {
+        maxAttempts: config.SYNC_MAX_ATTEMPTS,
+        baseDelayMs: config.SYNC_RETRY_BASE_MS,
+        maxDelayMs: config.SYNC_RETRY_MAX_MS,
+      };
+      for (const provider of providers.values()) {
+        const out = new OutboundWorker(orm, kafka, provider, catalogs, policy, logger);
+        outbound.push(out);
+        consumers.push(
+          join(`outbound-${provider.id}`, async () => {
+            await out.start();
+            stops.push(stopping(`outbound-${provider.id}`, () => out.stop()));
+          }),
+        );
+        const inb = new InboundWorker(orm, kafka, provider, catalogs, changes, logger);
+        inbound.push(inb);
+        consumers.push(
+          join(`inbound-${provider.id}`, async () => {
+            await inb.start();
+            stops.push(stopping(`inbound-${provider.id}`, () => inb.stop()));
+          }),
+        );
+        for (const poller of provider.pollers ?? []) {
+          const runner = new PollRunner(
+            orm,
+            kafka,
+            provider.id,
+            poller,
+            logger.child({ component: 'poller', provider: provider.id }),
+          );
+          runner.start();
+          stops.push(stopping(`poller-${provider.id}-${poller.name}`, () => runner.stop()));
+        }
+      }
+    }
+
+    // Every group joins at once: after a crash each waits out its dead member's session, in parallel.
+    const started = await Promise.allSettled(consumers);
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
 
     return {
       orm,

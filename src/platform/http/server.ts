@@ -38,6 +38,8 @@ export interface HttpServerOptions {
   limits?: QueryLimits;
   /** Schema introspection (and so the Sandbox's schema view); off in production unless asked for. */
   introspection?: boolean;
+  /** Parts of the process still starting: /readyz answers 503 naming them (see health.ts). */
+  starting?: () => readonly string[];
 }
 
 /** The largest GraphQL-over-HTTP body and WebSocket message accepted; both are refused before being parsed. */
@@ -107,7 +109,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   });
   await apollo.start();
 
-  app.use(healthRoutes(opts.orm, opts.kafka));
+  app.use(healthRoutes(opts.orm, opts.kafka, opts.starting));
   opts.mount?.(app);
   app.use(
     '/graphql',
