@@ -189,21 +189,18 @@ export async function startApp(
       };
       for (const provider of providers.values()) {
         const out = new OutboundWorker(orm, kafka, provider, catalogs, policy, logger);
-        outbound.push(out);
-        consumers.push(
-          join(`outbound-${provider.id}`, async () => {
-            await out.start();
-            stops.push(stopping(`outbound-${provider.id}`, () => out.stop()));
-          }),
-        );
         const inb = new InboundWorker(orm, kafka, provider, catalogs, changes, logger);
+        outbound.push(out);
         inbound.push(inb);
-        consumers.push(
-          join(`inbound-${provider.id}`, async () => {
-            await inb.start();
-            stops.push(stopping(`inbound-${provider.id}`, () => inb.stop()));
-          }),
-        );
+        const workers = { [`outbound-${provider.id}`]: out, [`inbound-${provider.id}`]: inb };
+        for (const [name, worker] of Object.entries(workers)) {
+          consumers.push(
+            join(name, async () => {
+              await worker.start();
+              stops.push(stopping(name, () => worker.stop()));
+            }),
+          );
+        }
         for (const poller of provider.pollers ?? []) {
           const runner = new PollRunner(
             orm,
