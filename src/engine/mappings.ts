@@ -83,7 +83,7 @@ export const isLinked = (m: ExternalMapping | null | undefined): m is ExternalMa
  * A pending create links an existing provider record instead of making one (same natural key, no one's twin):
  * what that record holds is the merge base, and the update that follows sends our data and our id.
  */
-export function adoptExisting(mapping: ExternalMapping, def: AnyCatalog, remote: RemoteRecord): void {
+export function linkExisting(mapping: ExternalMapping, def: AnyCatalog, remote: RemoteRecord): void {
   mapping.externalId = remote.externalId;
   rememberHeld(mapping, def, remote.values);
   mapping.createKey = null;

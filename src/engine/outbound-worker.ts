@@ -5,7 +5,7 @@ import type { EventEnvelope } from '../core/envelope.js';
 import { parseEnvelope } from '../core/envelope.js';
 import { SyncStateValue, type ProviderId } from '../core/enums.js';
 import type { Logger } from '../core/logger.js';
-import type { EntityAdapter, ProviderConnection, RecordWrite, WriteResult } from '../core/provider.js';
+import type { EntityAdapter, ProviderConnection, RecordWrite, RemoteRecord, WriteResult } from '../core/provider.js';
 import { ProviderError } from '../core/provider-error.js';
 import { retryDelayMs, shouldRetry, type RetryPolicy } from '../core/retry-policy.js';
 import { fieldsToSend, judgeOutbound } from '../core/sync-rules.js';
@@ -15,7 +15,7 @@ import { DelayDelivery, type KafkaTransport, type Subscription } from '../platfo
 import type { Catalogs } from './catalogs.js';
 import { ExternalMapping, SyncState } from './entities/index.js';
 import { completeCreate, intendedCreate, isLinked, rememberHeld, startCreate } from './mappings.js';
-import { matchExisting, type Creating } from './match-existing.js';
+import { adoptExisting, lookUpExisting, type Creating } from './match-existing.js';
 import { enqueueRecheck } from './recheck.js';
 import { parseRetryMessage, type RetryMessage } from './retry-message.js';
 import { announce } from './sync-states.js';
@@ -148,6 +148,8 @@ export class OutboundWorker {
 
     // Its own short transaction: subscribers see SYNCING while the call runs, and an inbound change about a
     // record being created finds it (by the id the provider record carries) and waits for the call.
+    // Provider records a create may link instead (same natural key), looked up before any lock is taken.
+    const found = await this.lookUp(def, adapter, latest);
     // Creates started here have never been sent; any other intent may have been (`RecordWrite.resent`).
     const fresh = new Set<string>();
     const pending = await this.orm.em.fork().transactional(async (tx) => {
@@ -163,11 +165,20 @@ export class OutboundWorker {
         }
         announce(tx, w.state, w.mapping?.externalId ?? null);
       }
-      // Before any create is committed: a provider record that is the same (natural key) and no one's twin is
-      // linked instead. An inbound change about such a record waits for this (the sync-state locks), and a
-      // committed intent means none matched, so inbound never has to wait for the create call itself.
-      const unmatched = await this.matchOrFail(tx, def, adapter, creating);
-      return work.filter((w) => !unmatched.has(w.snap.id)).map((w) => w.snap.id);
+      // Before any create is committed: a provider record that is the same (natural key) and still no one's
+      // twin is linked instead. An inbound change about such a record waits for this (the sync-state locks), and
+      // a committed intent means none matched, so inbound never has to wait for the create call itself.
+      if (found instanceof ProviderError) {
+        // The provider could not be asked: each create's attempt fails (retried by the policy; nothing was sent).
+        for (const c of creating) {
+          tx.remove(c.mapping);
+          await this.failed(tx, { ...c, mapping: null }, found);
+        }
+        const failed = new Set(creating.map((c) => c.snap.id));
+        return work.filter((w) => !failed.has(w.snap.id)).map((w) => w.snap.id);
+      }
+      await adoptExisting(tx, def, this.provider.id, creating, found);
+      return work.map((w) => w.snap.id);
     });
 
     // One provider call per transaction, so each record's mapping is committed as soon as its call returns.
@@ -185,25 +196,27 @@ export class OutboundWorker {
   }
 
   /**
-   * `matchExisting`, or, when the provider cannot be asked, a failed attempt of each create (retried by the
-   * policy; nothing was sent, so its intent goes). Returns the records that failed.
+   * `lookUpExisting` for the records that have no twin yet (read without locks: `claim` re-checks under them), or
+   * the ProviderError that kept the provider from answering.
    */
-  private async matchOrFail(
-    tx: EntityManager,
+  private async lookUp(
     def: AnyCatalog,
     adapter: EntityAdapter<FieldValues>,
-    creating: Array<Work & Creating>,
-  ): Promise<Set<string>> {
+    latest: Map<string, Item>,
+  ): Promise<RemoteRecord[] | ProviderError> {
+    const snaps = [...latest.values()].map((i) => snapOf(i.envelope)).filter((s) => !s.deleted);
+    if (snaps.length === 0 || !adapter.findByNaturalKey) return [];
+    const twinned = await this.orm.em.fork().find(ExternalMapping, {
+      entityType: def.entityType,
+      provider: this.provider.id,
+      entityId: { $in: snaps.map((s) => s.id) },
+    });
+    const creating = snaps.filter((s) => !twinned.some((m) => m.entityId === s.id));
     try {
-      await matchExisting(tx, def, adapter, this.provider.id, creating);
-      return new Set();
+      return await lookUpExisting(def, adapter, creating);
     } catch (err) {
-      if (!(err instanceof ProviderError)) throw err; // the database: roll back, redeliver
-      for (const c of creating) {
-        tx.remove(c.mapping);
-        await this.failed(tx, { ...c, mapping: null }, err);
-      }
-      return new Set(creating.map((c) => c.snap.id));
+      if (err instanceof ProviderError) return err;
+      throw err;
     }
   }
 
