@@ -7,10 +7,13 @@
  *   POST /_emulator/release         {hold?}    let held replies go (one gate, or all): {released: n}
  *   GET  /_emulator/held                       replies waiting for release: [{hold, method, path, since}]
  *   GET  /_emulator/contacts                   live contacts as REST JSON
+ *   GET  /_emulator/invoices                   live invoices (the invoice object) as REST JSON
+ *   GET  /_emulator/records/<SObject>[?includeDeleted=true]   records of any known object
  *   POST /_emulator/outbound-url    {url}      (null/absent disables delivery; notifications keep queueing)
  *   POST /_emulator/query-batch-size {size}    (null restores Salesforce's 2000 default)
  *   POST /_emulator/expire-sessions            every access token becomes INVALID_SESSION_ID
- *   GET  /_emulator/requests                   request log;  GET /_emulator/notifications  delivered ones
+ *   GET  /_emulator/requests                   request log;  GET /_emulator/notifications  delivered Contact ones
+ *   GET  /_emulator/outbound-notifications[?sobject=X]   delivered notifications of every object: {id, sobject, recordId}
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors.js';
@@ -24,6 +27,9 @@ export interface ControlTarget {
   release(hold?: string): number;
   held(): HeldReply[];
   contacts(): unknown[];
+  invoices(): unknown[];
+  records(type: string, opts?: { includeDeleted?: boolean }): unknown[];
+  outboundNotifications(sobject?: string): unknown[];
   setOutboundMessageUrl(url: string | undefined): void;
   setQueryBatchSize(size: number | undefined): void;
   expireSessions(): void;
@@ -31,8 +37,18 @@ export interface ControlTarget {
   deliveredNotifications(): unknown[];
 }
 
-function route(method: string, name: string, body: Record<string, unknown>, target: ControlTarget): Reply {
+function route(
+  method: string,
+  name: string,
+  query: URLSearchParams,
+  body: Record<string, unknown>,
+  target: ControlTarget,
+): Reply {
   const ok: Reply = { status: 200, body: { ok: true } };
+  if (method === 'GET' && name.startsWith('records/')) {
+    const type = name.slice('records/'.length);
+    return { status: 200, body: target.records(type, { includeDeleted: query.get('includeDeleted') === 'true' }) };
+  }
   switch (`${method} ${name}`) {
     case 'POST reset':
       target.reset();
@@ -50,6 +66,10 @@ function route(method: string, name: string, body: Record<string, unknown>, targ
       return { status: 200, body: target.held() };
     case 'GET contacts':
       return { status: 200, body: target.contacts() };
+    case 'GET invoices':
+      return { status: 200, body: target.invoices() };
+    case 'GET outbound-notifications':
+      return { status: 200, body: target.outboundNotifications(query.get('sobject') ?? undefined) };
     case 'POST outbound-url': {
       const url = body.url;
       if (url !== undefined && url !== null && typeof url !== 'string')
@@ -85,7 +105,7 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, t
     const parsed = parseJson(await readBody(req));
     const body =
       parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-    reply = route((req.method ?? 'GET').toUpperCase(), name, body, target);
+    reply = route((req.method ?? 'GET').toUpperCase(), name, url.searchParams, body, target);
   } catch (err) {
     reply =
       err instanceof ApiError

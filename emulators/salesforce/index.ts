@@ -11,14 +11,20 @@ import { Faults, type FaultSpec } from './faults.js';
 import { HeldReplies, type HeldReply } from '../shared/holds.js';
 import { Sessions } from './oauth.js';
 import { Org } from './org.js';
-import { OutboundMessenger, type DeliveryAttempt, type OutboundRetryOptions } from './outbound.js';
+import {
+  OutboundMessenger,
+  type DeliveryAttempt,
+  type OutboundNotification,
+  type OutboundRetryOptions,
+} from './outbound.js';
 import { handleServiceRequest, type RequestLogEntry } from './server.js';
 import { recordToJson } from './soql.js';
 import { INTEGRATION_USER_ID, UI_USER_ID, type DmlResult, type Transaction } from './store.js';
 
 export type { FaultSpec } from './faults.js';
 export type { HeldReply } from '../shared/holds.js';
-export type { DeliveryAttempt } from './outbound.js';
+export type { DeliveryAttempt, OutboundNotification } from './outbound.js';
+export { INVOICE_STATUSES } from './schema.js';
 export type { RequestLogEntry } from './server.js';
 
 export interface SalesforceEmulatorOptions {
@@ -30,10 +36,12 @@ export interface SalesforceEmulatorOptions {
   clientSecret?: string;
   /** 18-char org id, default '00D000000000001AAA'. */
   orgId?: string;
-  /** Where SOAP outbound messages for Contact changes are POSTed; unset = queue without delivering. */
+  /** Where SOAP outbound messages for Contact and invoice changes are POSTed; unset = queue without delivering. */
   outboundMessageUrl?: string;
-  /** External ID field on Contact, default 'Catalog_Sync_Id__c'. */
+  /** External ID field on Contact and on the invoice object, default 'Catalog_Sync_Id__c'. */
   externalIdField?: string;
+  /** API name of the invoice custom object, default 'Catalog_Invoice__c'. */
+  invoiceObject?: string;
   /** Daily API request limit reported in Sforce-Limit-Info, default 15000. */
   apiLimit?: number;
   /** Query batch size override (Salesforce: 2000, or 200..2000 via Sforce-Query-Options). */
@@ -42,8 +50,10 @@ export interface SalesforceEmulatorOptions {
   replicationGranularity?: 'second' | 'minute';
   /** Outbound redelivery; default 5 attempts, 100 ms doubling up to 2 s. */
   outboundRetry?: Partial<OutboundRetryOptions>;
-  /** Fields sent in each notification's sObject after sf:Id. */
+  /** Fields sent in each Contact notification's sObject after sf:Id. */
   outboundFields?: string[];
+  /** Fields sent in each invoice notification's sObject after sf:Id (default: every invoice field listed in README). */
+  invoiceOutboundFields?: string[];
   /** API version in the EnterpriseUrl/PartnerUrl of outbound messages, default '62.0'. */
   outboundApiVersion?: string;
 }
@@ -65,7 +75,27 @@ export interface Contact {
   [field: string]: unknown;
 }
 
-type SObjectName = 'Contact' | 'Account';
+/** A Catalog Invoice as the REST API returns it (the external id field is present under its configured name). */
+export interface Invoice {
+  attributes: { type: string; url: string };
+  Id: string;
+  Name: string;
+  Contact__c: string;
+  Amount__c: number | null;
+  Currency__c: string | null;
+  Status__c: string | null;
+  /** `YYYY-MM-DD` */
+  Due_Date__c: string | null;
+  Description__c: string | null;
+  IsDeleted: boolean;
+  CreatedDate: string;
+  LastModifiedDate: string;
+  SystemModstamp: string;
+  [field: string]: unknown;
+}
+
+/** 'Contact', 'Account' or the invoice object's name (any spelling case). */
+type SObjectName = string;
 
 /** Edits made "by a Salesforce user in the UI": no API usage, no Sforce-Call-Options client, outbound fires. */
 export interface UiActions {
@@ -81,6 +111,8 @@ export interface SalesforceEmulator {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly externalIdField: string;
+  /** API name of the invoice custom object. */
+  readonly invoiceObject: string;
   /** User id of every API session (CreatedById / LastModifiedById of API writes). */
   readonly integrationUserId: string;
   /** User id stamped on `ui` edits, so LastModifiedById distinguishes people from the sync. */
@@ -100,16 +132,26 @@ export interface SalesforceEmulator {
   held(): HeldReply[];
   /** Current non-deleted contacts. */
   contacts(): Contact[];
+  /** Current non-deleted invoices. */
+  invoices(): Invoice[];
+  /** Records of any known object as REST JSON; `includeDeleted` adds the recycle bin (as queryAll). */
+  records(type: SObjectName, opts?: { includeDeleted?: boolean }): Array<Record<string, unknown>>;
   apiUsage(): number;
   requestLog(): RequestLogEntry[];
-  /** Notifications the listener acknowledged, in delivery order. */
+  /** Contact notifications the listener acknowledged, in delivery order. */
   deliveredNotifications(): Array<{ id: string; contactId: string }>;
+  /** Notifications of every object (or of one) the listener acknowledged, in delivery order. */
+  outboundNotifications(sobject?: SObjectName): OutboundNotification[];
+  /** The ActionId (04k) of an object's outbound message definition; undefined when it has none. */
+  outboundActionId(sobject: SObjectName): string | undefined;
   /** Every delivery attempt (acked or not), for asserting redelivery. */
   outboundAttempts(): DeliveryAttempt[];
-  /** Notifications still waiting to be delivered or retried. */
+  /** Notifications (of every object) still waiting to be delivered or retried. */
   pendingNotificationCount(): number;
-  /** Notifications given up on (retries exhausted, or the record was deleted first). */
+  /** Contact notifications given up on (retries exhausted, or the record was deleted first). */
   droppedNotifications(): Array<{ id: string; contactId: string; reason: string }>;
+  /** Notifications of every object (or of one) given up on. */
+  droppedOutboundNotifications(sobject?: SObjectName): Array<OutboundNotification & { reason: string }>;
   /** `client=` of the Sforce-Call-Options of the call that last created/updated the record. */
   lastModifiedClient(id: string): string | undefined;
   setQueryBatchSize(size: number | undefined): void;
@@ -124,12 +166,14 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
   const clientSecret = opts.clientSecret ?? 'emulator-client-secret';
   const orgId = opts.orgId ?? '00D000000000001AAA';
   const externalIdField = opts.externalIdField ?? 'Catalog_Sync_Id__c';
+  const invoiceObject = opts.invoiceObject ?? 'Catalog_Invoice__c';
   const apiLimit = opts.apiLimit ?? 15000;
   let baseUrl = '';
 
   const org = new Org({
     orgId,
     externalIdField,
+    invoiceObject,
     replicationGranularityMs: opts.replicationGranularity === 'minute' ? 60_000 : 1000,
   });
   const sessions = new Sessions({ clientId, clientSecret, orgId, baseUrl: () => baseUrl });
@@ -143,13 +187,32 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     orgId,
     apiVersion: opts.outboundApiVersion ?? '62.0',
     baseUrl: () => baseUrl,
-    fields: opts.outboundFields ?? [
-      'FirstName',
-      'LastName',
-      'Email',
-      externalIdField,
-      'LastModifiedDate',
-      'SystemModstamp',
+    // The definitions an admin creates per infra/salesforce/README.md.
+    messages: [
+      {
+        sobject: 'Contact',
+        fields: opts.outboundFields ?? [
+          'FirstName',
+          'LastName',
+          'Email',
+          externalIdField,
+          'LastModifiedDate',
+          'SystemModstamp',
+        ],
+      },
+      {
+        sobject: invoiceObject,
+        fields: opts.invoiceOutboundFields ?? [
+          'Name',
+          'Contact__c',
+          'Amount__c',
+          'Currency__c',
+          'Status__c',
+          'Due_Date__c',
+          'Description__c',
+          externalIdField,
+        ],
+      },
     ],
     retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 2000, ...opts.outboundRetry },
     batchWindowMs: 20,
@@ -157,7 +220,7 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
   });
   // Outbound Messages fire on create and on every edit; deletes are left to getDeleted polling.
   org.store.onChange((e) => {
-    if (e.type === 'Contact' && e.kind !== 'deleted') outbound.enqueue(e.id);
+    if (e.kind !== 'deleted') outbound.enqueue(e.type, e.id);
   });
   org.queryBatchSize = opts.queryBatchSize;
 
@@ -172,6 +235,14 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     return result.id;
   };
 
+  const records = (type: string, includeDeleted = false): Array<Record<string, unknown>> => {
+    const def = org.store.sobject(type);
+    if (!def) throw new ApiError(404, 'NOT_FOUND', `Unknown sObject type ${type}`);
+    return org.store.all(def.name, includeDeleted).map((r) => recordToJson(def, r, '/services/data/v62.0'));
+  };
+  const sameType = (sobject: string | undefined) => (n: OutboundNotification) =>
+    sobject === undefined || n.sobject.toLowerCase() === sobject.toLowerCase();
+
   const emulator: SalesforceEmulator = {
     get url() {
       return baseUrl;
@@ -180,6 +251,7 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     clientId,
     clientSecret,
     externalIdField,
+    invoiceObject,
     integrationUserId: INTEGRATION_USER_ID,
     uiUserId: UI_USER_ID,
     setOutboundMessageUrl: (url) => outbound.setUrl(url),
@@ -197,17 +269,26 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     clearFaults: () => faults.clear(),
     release: (hold) => held.release(hold),
     held: () => held.list(),
-    contacts: () => {
-      const def = org.store.sobject('Contact');
-      if (!def) return [];
-      return org.store.all('Contact').map((r) => recordToJson(def, r, '/services/data/v62.0') as Contact);
-    },
+    contacts: () => records('Contact') as Contact[],
+    invoices: () => records(invoiceObject) as Invoice[],
+    records: (type, o) => records(type, o?.includeDeleted),
     apiUsage: () => usage.count,
     requestLog: () => log.map((e) => ({ ...e })),
-    deliveredNotifications: () => outbound.deliveredNotifications(),
+    deliveredNotifications: () =>
+      outbound
+        .deliveredNotifications()
+        .filter(sameType('Contact'))
+        .map((n) => ({ id: n.id, contactId: n.recordId })),
+    outboundNotifications: (sobject) => outbound.deliveredNotifications().filter(sameType(sobject)),
+    outboundActionId: (sobject) => outbound.actionId(sobject),
     outboundAttempts: () => outbound.attempts(),
     pendingNotificationCount: () => outbound.pendingCount(),
-    droppedNotifications: () => outbound.droppedNotifications(),
+    droppedNotifications: () =>
+      outbound
+        .droppedNotifications()
+        .filter(sameType('Contact'))
+        .map((n) => ({ id: n.id, contactId: n.recordId, reason: n.reason })),
+    droppedOutboundNotifications: (sobject) => outbound.droppedNotifications().filter(sameType(sobject)),
     lastModifiedClient: (id) => org.store.get(id)?.lastModifiedClient,
     setQueryBatchSize: (size) => {
       org.queryBatchSize = size;

@@ -1,7 +1,7 @@
 /**
  * Local start command for the Salesforce emulator:
  *   SALESFORCE_EMULATOR_PORT (default 4545), SALESFORCE_EMULATOR_OUTBOUND_URL, SALESFORCE_CLIENT_ID,
- *   SALESFORCE_CLIENT_SECRET, SALESFORCE_ORG_ID
+ *   SALESFORCE_CLIENT_SECRET, SALESFORCE_ORG_ID, SALESFORCE_INVOICE_OBJECT (default Catalog_Invoice__c)
  * Prints one line with the URL to stdout once listening; stops cleanly on SIGINT/SIGTERM.
  */
 import { startSalesforceEmulator } from './index.js';
@@ -22,6 +22,7 @@ const emulator = await startSalesforceEmulator({
   clientId: process.env.SALESFORCE_CLIENT_ID || undefined,
   clientSecret: process.env.SALESFORCE_CLIENT_SECRET || undefined,
   orgId: process.env.SALESFORCE_ORG_ID || undefined,
+  invoiceObject: process.env.SALESFORCE_INVOICE_OBJECT || undefined,
 });
 
 process.stdout.write(`Salesforce emulator listening on ${emulator.url} (org ${emulator.orgId})\n`);

@@ -8,6 +8,8 @@ import { truncateToSecond } from './time.js';
 export interface OrgSettings {
   orgId: string;
   externalIdField: string;
+  /** API name of the invoice custom object (default Catalog_Invoice__c). */
+  invoiceObject: string;
   /** 1000 = second precision (emulator default); 60000 mirrors Salesforce, which ignores the seconds. */
   replicationGranularityMs: number;
 }
@@ -32,7 +34,9 @@ export class Org {
 
   constructor(settings: OrgSettings) {
     this.settings = settings;
-    this.store = new RecordStore(buildSchema(settings.externalIdField));
+    this.store = new RecordStore(
+      buildSchema({ externalIdField: settings.externalIdField, invoiceObject: settings.invoiceObject }),
+    );
     this.reset();
   }
 

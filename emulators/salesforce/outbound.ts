@@ -1,10 +1,15 @@
 /**
- * Outbound Messaging: every Contact create/update queues a notification; a background pump POSTs them as SOAP
- * 1.1 `notifications` messages (up to 100 per message) and removes them only once the listener answers 2xx
+ * Outbound Messaging: every create/update of an object with an outbound message definition (Contact, the
+ * invoice object) queues a notification; a background pump POSTs them as SOAP 1.1 `notifications` messages
+ * (up to 100 per message; one message carries one definition's notifications, since ActionId and the
+ * sObject type are per definition, https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_om_outboundmessaging_understanding.htm)
+ * and removes them only once the listener answers 2xx
  * with `<Ack>true</Ack>`. Otherwise the same notification ids are retried with exponential backoff, then
  * dropped after maxAttempts (Salesforce: backoff up to 2 h, dropped after 24 h). As in Salesforce the record
  * data is read when the message is sent, so an endpoint sees only the latest values, a record can arrive more
- * than once, and deletes never produce a message (they are found via getDeleted).
+ * than once, and deletes never produce a message (they are found via getDeleted). Messages fire for every
+ * write whatever its Sforce-Call-Options client (API, the sync itself, or a person in the UI): Salesforce
+ * does not filter them, so a listener tells its own echoes apart by LastModifiedById or by comparing values.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -24,23 +29,44 @@ export interface OutboundOptions {
   orgId: string;
   apiVersion: string;
   baseUrl: () => string;
-  /** Fields sent after sf:Id, in this order. */
-  fields: string[];
+  /** One outbound message definition per object. */
+  messages: OutboundMessageConfig[];
   retry: OutboundRetryOptions;
   /** How long a fresh notification waits for others to share its message. */
   batchWindowMs: number;
   requestTimeoutMs: number;
 }
 
+/** An outbound message definition: the object it watches and the fields sent after sf:Id, in this order. */
+export interface OutboundMessageConfig {
+  sobject: string;
+  fields: string[];
+}
+
+interface Definition extends OutboundMessageConfig {
+  /** The Outbound Message definition's id (04k), fixed for the org. */
+  actionId: string;
+}
+
 interface Pending {
   id: string;
-  contactId: string;
+  sobject: string;
+  recordId: string;
   attempts: number;
   notBefore: number;
 }
 
+export interface OutboundNotification {
+  id: string;
+  sobject: string;
+  recordId: string;
+}
+
 export interface DeliveryAttempt {
+  sobject: string;
   notificationIds: string[];
+  recordIds: string[];
+  /** Same as recordIds for Contact messages, empty for other objects (kept for existing callers). */
   contactIds: string[];
   status?: number;
   acked: boolean;
@@ -64,12 +90,12 @@ function isAck(body: string): boolean {
 export class OutboundMessenger {
   private readonly opts: OutboundOptions;
   private readonly ids = new IdMinter();
-  /** The Outbound Message definition's id (04k), fixed for the org. */
-  readonly actionId: string;
+  /** Definitions by lower-cased object name. */
+  private readonly definitions = new Map<string, Definition>();
   private url: string | undefined;
   private queue: Pending[] = [];
-  private delivered: Array<{ id: string; contactId: string }> = [];
-  private dropped: Array<{ id: string; contactId: string; reason: string }> = [];
+  private delivered: OutboundNotification[] = [];
+  private dropped: Array<OutboundNotification & { reason: string }> = [];
   private log: DeliveryAttempt[] = [];
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Infinity;
@@ -80,7 +106,14 @@ export class OutboundMessenger {
 
   constructor(opts: OutboundOptions) {
     this.opts = opts;
-    this.actionId = this.ids.next('04k');
+    for (const m of opts.messages) {
+      this.definitions.set(m.sobject.toLowerCase(), { ...m, fields: [...m.fields], actionId: this.ids.next('04k') });
+    }
+  }
+
+  /** The ActionId of the object's outbound message definition, undefined when it has none. */
+  actionId(sobject: string): string | undefined {
+    return this.definitions.get(sobject.toLowerCase())?.actionId;
   }
 
   setUrl(url: string | undefined): void {
@@ -88,21 +121,29 @@ export class OutboundMessenger {
     this.schedule(0);
   }
 
-  enqueue(contactId: string): void {
-    this.queue.push({ id: this.ids.next('04l'), contactId, attempts: 0, notBefore: Date.now() });
+  /** Queues a notification when the object has a definition (the workflow/flow "on create and edit"). */
+  enqueue(sobject: string, recordId: string): void {
+    const def = this.definitions.get(sobject.toLowerCase());
+    if (!def) return;
+    this.queue.push({ id: this.ids.next('04l'), sobject: def.sobject, recordId, attempts: 0, notBefore: Date.now() });
     this.schedule(this.opts.batchWindowMs);
   }
 
-  deliveredNotifications(): Array<{ id: string; contactId: string }> {
+  deliveredNotifications(): OutboundNotification[] {
     return this.delivered.map((d) => ({ ...d }));
   }
 
-  droppedNotifications(): Array<{ id: string; contactId: string; reason: string }> {
+  droppedNotifications(): Array<OutboundNotification & { reason: string }> {
     return this.dropped.map((d) => ({ ...d }));
   }
 
   attempts(): DeliveryAttempt[] {
-    return this.log.map((a) => ({ ...a, notificationIds: [...a.notificationIds], contactIds: [...a.contactIds] }));
+    return this.log.map((a) => ({
+      ...a,
+      notificationIds: [...a.notificationIds],
+      recordIds: [...a.recordIds],
+      contactIds: [...a.contactIds],
+    }));
   }
 
   pendingCount(): number {
@@ -149,11 +190,18 @@ export class OutboundMessenger {
     for (const p of [...this.queue]) {
       if (batch.length >= MAX_PER_MESSAGE) break;
       if (p.notBefore > now) continue;
-      const rec = this.opts.store.get(p.contactId);
+      // One message per definition: the first ready notification picks the object.
+      if (batch[0] && batch[0].sobject !== p.sobject) continue;
+      const rec = this.opts.store.get(p.recordId);
       if (!rec || rec.deletedAt !== undefined) {
         // Nothing left to send; the delete itself is reported by getDeleted.
         this.queue = this.queue.filter((q) => q !== p);
-        this.dropped.push({ id: p.id, contactId: p.contactId, reason: 'record deleted before delivery' });
+        this.dropped.push({
+          id: p.id,
+          sobject: p.sobject,
+          recordId: p.recordId,
+          reason: 'record deleted before delivery',
+        });
         continue;
       }
       batch.push(p);
@@ -164,9 +212,13 @@ export class OutboundMessenger {
       return;
     }
     const generation = this.generation;
+    const sobject = batch[0]?.sobject ?? '';
+    const recordIds = batch.map((p) => p.recordId);
     const attempt: DeliveryAttempt = {
+      sobject,
       notificationIds: batch.map((p) => p.id),
-      contactIds: batch.map((p) => p.contactId),
+      recordIds,
+      contactIds: sobject === 'Contact' ? [...recordIds] : [],
       acked: false,
     };
     this.sending = true;
@@ -190,7 +242,7 @@ export class OutboundMessenger {
     const sent = new Set(batch);
     if (attempt.acked) {
       this.queue = this.queue.filter((p) => !sent.has(p));
-      for (const p of batch) this.delivered.push({ id: p.id, contactId: p.contactId });
+      for (const p of batch) this.delivered.push({ id: p.id, sobject: p.sobject, recordId: p.recordId });
     } else {
       const { maxAttempts, baseDelayMs, maxDelayMs } = this.opts.retry;
       for (const p of batch) {
@@ -199,7 +251,8 @@ export class OutboundMessenger {
         if (p.attempts >= maxAttempts) {
           this.dropped.push({
             id: p.id,
-            contactId: p.contactId,
+            sobject: p.sobject,
+            recordId: p.recordId,
             reason: `not acknowledged after ${p.attempts} attempts`,
           });
         }
@@ -210,18 +263,21 @@ export class OutboundMessenger {
   }
 
   private envelope(batch: Pending[]): string {
-    const { orgId, apiVersion, fields, store } = this.opts;
+    const { orgId, apiVersion, store } = this.opts;
     const base = this.opts.baseUrl();
-    const contact = store.sobject('Contact');
+    const first = batch[0];
+    const definition = first ? this.definitions.get(first.sobject.toLowerCase()) : undefined;
+    if (!definition) throw new Error(`no outbound message definition for ${first?.sobject ?? '(empty batch)'}`);
+    const sobject = store.sobject(definition.sobject);
     const notifications = batch.map((p) => {
-      const rec = store.get(p.contactId);
+      const rec = store.get(p.recordId);
       const values = rec?.values ?? {};
-      const elements = ['Id', ...fields]
+      const elements = ['Id', ...definition.fields]
         .map((name) => {
           const v = values[name];
           // Enterprise-style payloads leave null fields out rather than sending xsi:nil.
           if (v === null || v === undefined) return '';
-          const isDateTime = contact && findField(contact, name)?.type === 'datetime';
+          const isDateTime = sobject && findField(sobject, name)?.type === 'datetime';
           const text = isDateTime && typeof v === 'number' ? formatSoapDateTime(v) : xmlEscape(String(v));
           return `<sf:${name}>${text}</sf:${name}>`;
         })
@@ -229,7 +285,7 @@ export class OutboundMessenger {
         .join('');
       return (
         `<Notification><Id>${p.id}</Id>` +
-        `<sObject xsi:type="sf:Contact" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">${elements}</sObject>` +
+        `<sObject xsi:type="sf:${definition.sobject}" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">${elements}</sObject>` +
         `</Notification>`
       );
     });
@@ -240,7 +296,7 @@ export class OutboundMessenger {
       '<soapenv:Body>' +
       '<notifications xmlns="http://soap.sforce.com/2005/09/outbound">' +
       `<OrganizationId>${orgId}</OrganizationId>` +
-      `<ActionId>${this.actionId}</ActionId>` +
+      `<ActionId>${definition.actionId}</ActionId>` +
       '<SessionId xsi:nil="true"/>' +
       `<EnterpriseUrl>${xmlEscape(`${base}/services/Soap/c/${apiVersion}/${orgId.slice(0, 15)}`)}</EnterpriseUrl>` +
       `<PartnerUrl>${xmlEscape(`${base}/services/Soap/u/${apiVersion}/${orgId.slice(0, 15)}`)}</PartnerUrl>` +

@@ -83,7 +83,7 @@ export function handleSObjects(ctx: ApiContext): Reply {
           label: def.label,
           labelPlural: def.labelPlural,
           keyPrefix: def.keyPrefix,
-          custom: false,
+          custom: def.custom,
           queryable: true,
           replicateable: true,
           urls: sobjectUrls(def, versionBase),
@@ -96,7 +96,11 @@ export function handleSObjects(ctx: ApiContext): Reply {
 
   if (third === undefined) {
     if (method === 'GET') {
-      const { fields: _fields, ...objectDescribe } = describeSObject(def, versionBase);
+      const {
+        fields: _fields,
+        childRelationships: _children,
+        ...objectDescribe
+      } = describeSObject(def, versionBase, org.store.schema);
       return { status: 200, body: { objectDescribe, recentItems: [] } };
     }
     if (method !== 'POST') throw methodNotAllowed(method, 'GET,HEAD,POST');
@@ -107,7 +111,7 @@ export function handleSObjects(ctx: ApiContext): Reply {
 
   if (fourth === undefined && third === 'describe') {
     if (method !== 'GET') throw methodNotAllowed(method, 'GET,HEAD');
-    return { status: 200, body: describeSObject(def, versionBase) };
+    return { status: 200, body: describeSObject(def, versionBase, org.store.schema) };
   }
   if (fourth === undefined && (third === 'updated' || third === 'deleted')) {
     if (method !== 'GET') throw methodNotAllowed(method, 'GET,HEAD');

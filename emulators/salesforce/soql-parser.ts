@@ -10,7 +10,7 @@
  */
 import { ApiError } from './errors.js';
 import { normalizeId } from './ids.js';
-import { findField, findRelationship, type FieldDef, type SObjectDef } from './schema.js';
+import { findField, findRelationship, isFilterable, type FieldDef, type SObjectDef } from './schema.js';
 import type { RecordStore } from './store.js';
 import { parseDateOnly, parseDateTime } from './time.js';
 
@@ -216,6 +216,9 @@ class Parser {
         const t = this.next();
         if (t.kind !== 'ident') throw this.unexpected(t);
         const ref = this.resolve(sobject, t);
+        if (!isFilterable(ref.field)) {
+          throw this.error(t, 'INVALID_FIELD', `field '${ref.field.name}' can not be sorted in a query call`);
+        }
         let desc = false;
         if (this.acceptKeyword('DESC')) desc = true;
         else this.acceptKeyword('ASC');
@@ -280,6 +283,10 @@ class Parser {
     const fieldTok = this.next();
     if (fieldTok.kind !== 'ident') throw this.unexpected(fieldTok);
     const ref = this.resolve(sobject, fieldTok);
+    // Long Text Area fields are not filterable (describe `filterable: false`).
+    if (!isFilterable(ref.field)) {
+      throw this.error(fieldTok, 'INVALID_FIELD', `field '${ref.field.name}' can not be filtered in a query call`);
+    }
     const opTok = this.next();
     const opWord = opTok.kind === 'ident' ? opTok.text.toUpperCase() : '';
     if (opWord === 'IN' || (opWord === 'NOT' && this.isKeyword('IN'))) {
@@ -349,7 +356,18 @@ class Parser {
       case 'string':
       case 'email':
       case 'phone':
+      case 'picklist':
+      case 'textarea':
         if (lit.kind !== 'string') fail('string', true);
+        return;
+      case 'currency':
+        if (lit.kind !== 'number') fail('double', false);
+        if (op === 'LIKE') throw this.error(at, 'INVALID_FIELD', `invalid operator on currency field`);
+        return;
+      case 'date':
+        // A date field takes a date literal (2026-01-31), not a date-time or a quoted string.
+        if (lit.kind !== 'date') fail('date', false);
+        if (op === 'LIKE') throw this.error(at, 'INVALID_FIELD', `invalid operator on date field`);
         return;
       case 'id':
       case 'reference':

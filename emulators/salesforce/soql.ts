@@ -6,7 +6,7 @@ import { normalizeId } from './ids.js';
 import type { FieldDef, SObjectDef } from './schema.js';
 import type { Condition, FieldRef, Literal, OrderItem, ParsedQuery } from './soql-parser.js';
 import type { FieldValue, RecordStore, StoredRecord } from './store.js';
-import { formatRestDateTime } from './time.js';
+import { formatRestDateTime, parseDateOnly } from './time.js';
 
 export { parseSoql, type ParsedQuery } from './soql-parser.js';
 
@@ -34,6 +34,8 @@ function literalKey(ref: FieldRef, lit: Literal): string | number | boolean | nu
 }
 
 function valueKey(ref: FieldRef, v: FieldValue): string | number | boolean | null {
+  // Dates are stored as `YYYY-MM-DD`; date literals are parsed to the UTC midnight they start at.
+  if (typeof v === 'string' && ref.field.type === 'date') return parseDateOnly(v) ?? null;
   if (typeof v === 'string' && ref.field.type !== 'id' && ref.field.type !== 'reference') return v.toLowerCase();
   return v;
 }

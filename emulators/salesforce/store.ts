@@ -5,9 +5,13 @@
  */
 import { ApiError, recordError, type RecordError } from './errors.js';
 import { IdMinter, idSuffix, normalizeId } from './ids.js';
-import { findField, type FieldDef, type SObjectDef } from './schema.js';
+import { findField, referencesTo, type FieldDef, type SObjectDef } from './schema.js';
+import { coerceValue, integerDigits } from './values.js';
 
-/** Field values as stored: strings, booleans, datetimes as epoch millis, or null. */
+/**
+ * Field values as stored: strings (dates as `YYYY-MM-DD`), booleans, currency as numbers, datetimes as epoch
+ * millis, or null.
+ */
 export type FieldValue = string | boolean | number | null;
 
 export interface StoredRecord {
@@ -271,12 +275,58 @@ export class Transaction {
     if (!def) return { ok: false, id: rawId, error: recordError('MALFORMED_ID', `malformed id ${rawId}`) };
     const found = this.lookup(def, rawId);
     if ('error' in found) return { ok: false, id: found.id, error: found.error };
-    this.softDelete(found.record);
-    // Deleting an Account deletes its Contacts in Salesforce too.
-    if (def.name === 'Account') {
-      for (const c of this.store.all('Contact')) if (c.values.AccountId === found.record.id) this.softDelete(c);
-    }
+    const doomed = this.cascadeFrom(found.record);
+    const blocked = this.restrictedBy(doomed);
+    if (blocked) return { ok: false, id: found.record.id, error: blocked };
+    for (const r of doomed) this.softDelete(r);
     return { ok: true, id: found.record.id };
+  }
+
+  /** The record plus every live record that a Cascade lookup deletes with it (Account -> its Contacts). */
+  private cascadeFrom(root: StoredRecord): StoredRecord[] {
+    const doomed = new Map<string, StoredRecord>([[root.id, root]]);
+    const pending = [root];
+    for (let r = pending.pop(); r; r = pending.pop()) {
+      const parent = r;
+      const def = this.store.sobject(parent.type);
+      if (!def) continue;
+      for (const { child, field } of referencesTo(this.store.schema, def)) {
+        if (field.deleteConstraint !== 'Cascade') continue;
+        for (const c of this.store.all(child.name)) {
+          if (c.values[field.name] === parent.id && !doomed.has(c.id)) {
+            doomed.set(c.id, c);
+            pending.push(c);
+          }
+        }
+      }
+    }
+    return [...doomed.values()];
+  }
+
+  /**
+   * A Restrict lookup ("Don't allow deletion of the lookup record that's part of a lookup relationship") on a
+   * live record outside the delete blocks it. Salesforce's DELETE_FAILED message names the child records,
+   * e.g. "Your attempt to delete Mr. Josh Davis could not be completed because it is associated with the
+   * following cases.: 00001005\n". Required lookups can only be Restrict: their value cannot be cleared
+   * (https://help.salesforce.com/s/articleView?id=005390226&type=1).
+   */
+  private restrictedBy(doomed: StoredRecord[]): RecordError | undefined {
+    const ids = new Set(doomed.map((r) => r.id));
+    for (const target of doomed) {
+      const def = this.store.sobject(target.type);
+      if (!def) continue;
+      for (const { child, field } of referencesTo(this.store.schema, def)) {
+        if (field.deleteConstraint !== 'Restrict') continue;
+        const blockers = this.store.all(child.name).filter((c) => c.values[field.name] === target.id && !ids.has(c.id));
+        if (blockers.length === 0) continue;
+        const name = typeof target.values.Name === 'string' ? target.values.Name : target.id;
+        return recordError(
+          'DELETE_FAILED',
+          `Your attempt to delete ${name} could not be completed because it is associated with the following ${child.labelPlural.toLowerCase()}.: ${blockers.map((b) => String(b.values.Name ?? b.id)).join(', ')}\n`,
+        );
+      }
+    }
+    return undefined;
   }
 
   commit(): void {
@@ -339,6 +389,16 @@ export class Transaction {
   ): RecordError | undefined {
     for (const f of def.fields) {
       const v = values[f.name];
+      if (typeof v === 'number' && f.writable && f.type === 'currency') {
+        if (integerDigits(v) > (f.precision ?? 18) - (f.scale ?? 0)) {
+          return recordError(
+            'NUMBER_OUTSIDE_VALID_RANGE',
+            `${f.label}: value outside of valid range on numeric field: ${v}`,
+            [f.name],
+          );
+        }
+        continue;
+      }
       if (typeof v !== 'string' || !f.writable) continue;
       if (f.length && v.length > f.length) {
         return recordError('STRING_TOO_LONG', `${f.label}: data value too large: ${v} (max length=${f.length})`, [
@@ -347,6 +407,14 @@ export class Transaction {
       }
       if (f.type === 'email' && !EMAIL.test(v)) {
         return recordError('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${v}`, [f.name]);
+      }
+      // Restricted picklists take only the defined API values, matched exactly.
+      if (f.picklist?.restricted && !f.picklist.values.includes(v)) {
+        return recordError(
+          'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+          `${f.label}: bad value for restricted picklist field: ${v}`,
+          [f.name],
+        );
       }
       if (f.type === 'reference') {
         const error = this.checkReference(f, v);
@@ -371,10 +439,16 @@ export class Transaction {
     return undefined;
   }
 
+  /**
+   * A lookup value that is not an id at all is MALFORMED_ID; an id of another object's type is
+   * FIELD_INTEGRITY_EXCEPTION; a well-formed id of the right type that names no record is
+   * INVALID_CROSS_REFERENCE_KEY; one in the recycle bin is ENTITY_IS_DELETED.
+   */
   private checkReference(f: FieldDef, value: string): RecordError | undefined {
     const target = f.referenceTo ? this.store.sobject(f.referenceTo) : undefined;
     const canonical = normalizeId(value);
-    if (!target || !canonical || !canonical.startsWith(target.keyPrefix)) {
+    if (!canonical) return recordError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${value}`, [f.name]);
+    if (!target || !canonical.startsWith(target.keyPrefix)) {
       return recordError('FIELD_INTEGRITY_EXCEPTION', `${f.label}: id value of incorrect type: ${value}`, [f.name]);
     }
     const record = this.store.get(canonical);
@@ -424,7 +498,8 @@ function parseBody(
         `Cannot deserialize instance of ${f.type} from ${Array.isArray(raw) ? 'START_ARRAY' : 'START_OBJECT'} value for field ${f.name}`,
       );
     }
-    let v: FieldValue = raw === undefined || raw === null || raw === '' ? null : String(raw);
+    let v: FieldValue =
+      raw === undefined || raw === null || raw === '' ? null : coerceValue(f, raw as string | number | boolean);
     if (f.type === 'reference' && typeof v === 'string') v = normalizeId(v) ?? v;
     values[f.name] = v;
   }
