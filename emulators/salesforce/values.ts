@@ -49,8 +49,10 @@ export function roundHalfUp(n: number, scale: number): number {
 
 /** Digits before the decimal point (0.5 has none), for the precision check. */
 export function integerDigits(n: number): number {
+  // From the digits, not Math.log10: log10(99999999999999.98) rounds to 14 and would count 15 digits.
   const abs = Math.abs(n);
-  return abs < 1 ? 0 : Math.floor(Math.log10(abs)) + 1;
+  if (abs < 1) return 0;
+  return abs >= 1e21 ? Math.floor(Math.log10(abs)) + 1 : BigInt(Math.trunc(abs)).toString().length;
 }
 
 /** A non-null JSON scalar for a currency or date field, as stored; other field types keep their text. */
