@@ -4,7 +4,7 @@ import { ValidationError } from '../../../core/errors.js';
 import { textProblem } from '../../../core/text.js';
 import type { GraphQLContext } from '../../../engine/graphql/context.js';
 import { page, type Connection } from '../../../engine/graphql/connection.js';
-import { toSyncStatus } from '../../../engine/graphql/sync-status-resolver.js';
+import { externalMappingsOf, syncStatusOf } from '../../../engine/graphql/record-fields.js';
 import { ExternalMappingType, SyncStatus } from '../../../engine/graphql/sync-status-type.js';
 import { records } from '../../../engine/records.js';
 import { customerCatalog } from '../definition.js';
@@ -97,17 +97,8 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => [ExternalMappingType])
-  async externalMappings(
-    @Root() customer: CustomerType,
-    @Ctx() { loaders }: GraphQLContext,
-  ): Promise<ExternalMappingType[]> {
-    const rows = await loaders.mappings(def.entityType).load(customer.id);
-    return rows.map((m) => ({
-      provider: m.provider,
-      externalId: m.externalId,
-      lastSyncedVersion: m.lastSyncedVersion ?? null,
-      updatedAt: m.updatedAt,
-    }));
+  externalMappings(@Root() customer: CustomerType, @Ctx() ctx: GraphQLContext): Promise<ExternalMappingType[]> {
+    return externalMappingsOf(ctx, def.entityType, customer.id);
   }
 
   @FieldResolver(() => [CustomerType], {
@@ -124,7 +115,7 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => [SyncStatus], { description: 'One entry per enabled provider.' })
-  async syncStatus(@Root() customer: CustomerType, @Ctx() { loaders }: GraphQLContext): Promise<SyncStatus[]> {
-    return (await loaders.statuses(def.entityType).load(customer.id)).map(toSyncStatus);
+  syncStatus(@Root() customer: CustomerType, @Ctx() ctx: GraphQLContext): Promise<SyncStatus[]> {
+    return syncStatusOf(ctx, def.entityType, customer.id);
   }
 }
