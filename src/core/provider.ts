@@ -11,7 +11,10 @@ export interface RemoteRecord<F extends FieldValues = FieldValues> {
   /** Our record id if the provider record carries it (Stripe metadata, a Salesforce External ID field). */
   internalId: string | null;
   deleted: boolean;
-  /** What the provider holds, in our field names; empty where it holds nothing. */
+  /**
+   * What the provider holds, in our field names; empty where it holds nothing. Parent fields hold the PROVIDER's
+   * id of the parent (e.g. a Stripe customer id): the engine replaces it with ours before anything compares it.
+   */
   values: RawValues<F>;
 }
 
@@ -39,6 +42,11 @@ export interface RecordWrite<F extends FieldValues = FieldValues> {
   resent?: boolean;
   /** Derived from the event id: a retried write is applied once. */
   idempotencyKey: string;
+  /**
+   * For catalogs with parents (`CatalogDefinition.parents`): each parent field's record as this provider knows it
+   * (its id there), e.g. `{ customerId: 'cus_123' }`. The engine writes a record only once all of them are known.
+   */
+  parentIds?: Readonly<Record<string, string>>;
 }
 
 /**

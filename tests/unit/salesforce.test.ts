@@ -1,5 +1,8 @@
 import { isRetryableSalesforceCode, toProviderError } from '../../src/providers/salesforce/errors.js';
+import type { FieldValues } from '../../src/core/catalog.js';
+import { contactBinding } from '../../src/providers/salesforce/contact-adapter.js';
 import { inboundMessage, parseSalesforceMessage } from '../../src/providers/salesforce/inbound.js';
+import type { SObjectBinding } from '../../src/providers/salesforce/sobject-adapter.js';
 import { fromContact, joinName, splitName, toContact } from '../../src/providers/salesforce/mappers.js';
 import {
   ACK_RESPONSE,
@@ -98,21 +101,27 @@ describe('Outbound messages', () => {
 });
 
 describe('inbound.salesforce messages', () => {
+  const bindings = new Map<string, SObjectBinding<FieldValues>>([
+    ['Contact', contactBinding(undefined) as SObjectBinding<FieldValues>],
+  ]);
+
   it('carry the sObject type and record id, and contactId for Contacts (read by the previous version)', () => {
     const m = inboundMessage({ source: 'poll', eventId: 'e1', sObjectType: 'Contact', recordId: '003A' });
     expect(m).toMatchObject({ recordId: '003A', contactId: '003A' });
-    expect(parseSalesforceMessage(m, 'Ext__c')).toEqual([
+    expect(parseSalesforceMessage(m, bindings, 'Ext__c')).toEqual([
       { eventId: 'e1', entityType: 'CUSTOMER', externalId: '003A', markedOurs: false },
     ]);
   });
 
   it('still read messages queued by the previous version (contactId only), and ignore unsynced sObjects', () => {
-    expect(parseSalesforceMessage({ source: 'poll', eventId: 'e2', contactId: '003B' }, 'Ext__c')).toMatchObject([
-      { entityType: 'CUSTOMER', externalId: '003B' },
-    ]);
-    expect(parseSalesforceMessage({ eventId: 'e3', sObjectType: 'Account', recordId: '001A' }, 'Ext__c')).toEqual([]);
-    expect(parseSalesforceMessage({ eventId: 'e4', sObjectType: 'constructor', recordId: '001A' }, 'Ext__c')).toEqual(
-      [],
-    );
+    expect(
+      parseSalesforceMessage({ source: 'poll', eventId: 'e2', contactId: '003B' }, bindings, 'Ext__c'),
+    ).toMatchObject([{ entityType: 'CUSTOMER', externalId: '003B' }]);
+    expect(
+      parseSalesforceMessage({ eventId: 'e3', sObjectType: 'Account', recordId: '001A' }, bindings, 'Ext__c'),
+    ).toEqual([]);
+    expect(
+      parseSalesforceMessage({ eventId: 'e4', sObjectType: 'constructor', recordId: '001A' }, bindings, 'Ext__c'),
+    ).toEqual([]);
   });
 });

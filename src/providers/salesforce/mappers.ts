@@ -9,15 +9,17 @@ import type { RemoteRecord } from '../../core/provider.js';
  * joined back with one space.
  */
 
-export const CONTACT_FIELDS = ['Id', 'FirstName', 'LastName', 'Email', 'IsDeleted'] as const;
-
-export interface ContactRecord {
+/** A record of any sObject type as JSON (REST) or an Outbound Message (all text) carries it. */
+export interface SObjectRecord {
   Id?: string;
+  IsDeleted?: boolean | string | null;
+  [field: string]: unknown;
+}
+
+export interface ContactRecord extends SObjectRecord {
   FirstName?: string | null;
   LastName?: string | null;
   Email?: string | null;
-  IsDeleted?: boolean | string | null;
-  [field: string]: unknown;
 }
 
 export function splitName(name: string): { FirstName: string | null; LastName: string } {
@@ -35,7 +37,7 @@ export function joinName(first: string | null | undefined, last: string | null |
 
 /** The Contact fields we write, keyed by our id in the External ID field (so upserts are idempotent). */
 export function toContact(c: RecordSnapshot<CustomerFields>, externalIdField: string): ContactRecord {
-  return { ...splitName(c.name), Email: c.email, [externalIdField]: c.id };
+  return { ...toContactFields({ name: c.name, email: c.email }), [externalIdField]: c.id };
 }
 
 /** Only the given fields, as Contact fields (a name change rewrites both FirstName and LastName). */
@@ -46,17 +48,25 @@ export function toContactFields(changed: Partial<CustomerFields>): ContactRecord
   };
 }
 
+export function fromContactFields(r: ContactRecord): RemoteRecord<CustomerFields>['values'] {
+  return { name: joinName(r.FirstName, r.LastName) || null, email: r.Email ?? null };
+}
+
 export function fromContact(r: ContactRecord, externalIdField: string): RemoteRecord<CustomerFields> {
-  const deleted = isDeleted(r);
+  return fromSObject(r, externalIdField, fromContactFields(r));
+}
+
+/** A record of any type: its Id, our id from the External ID field, and whether it is deleted. */
+export function fromSObject<V>(r: SObjectRecord, externalIdField: string, values: V) {
   const internalId = r[externalIdField];
   return {
     externalId: String(r.Id),
     internalId: typeof internalId === 'string' && internalId ? internalId : null,
-    deleted,
-    values: { name: joinName(r.FirstName, r.LastName) || null, email: r.Email ?? null },
+    deleted: isDeleted(r),
+    values,
   };
 }
 
 /** IsDeleted as JSON (boolean) or an Outbound Message (text) carries it. */
-export const isDeleted = (r: Pick<ContactRecord, 'IsDeleted'>): boolean =>
+export const isDeleted = (r: Pick<SObjectRecord, 'IsDeleted'>): boolean =>
   r.IsDeleted === true || r.IsDeleted === 'true';

@@ -3,10 +3,13 @@ import { RateLimiter } from '../../platform/rate-limiter.js';
 import { SalesforceApi } from './api.js';
 import { createSalesforceConnection } from './client.js';
 import { checkSalesforceConfig, salesforceConfigShape } from './config.js';
-import { SalesforceContactAdapter } from './contact-adapter.js';
+import { CUSTOMER } from '../../catalogs/customer/definition.js';
+import type { FieldValues } from '../../core/catalog.js';
+import { contactBinding, SalesforceContactAdapter } from './contact-adapter.js';
 import { SALESFORCE } from './errors.js';
-import { parseSalesforceMessage, SOBJECT_CATALOGS } from './inbound.js';
+import { parseSalesforceMessage } from './inbound.js';
 import { replicationPoller } from './poller.js';
+import type { SObjectBinding } from './sobject-adapter.js';
 import { salesforceWebhookRoute } from './webhook-route.js';
 
 /**
@@ -15,7 +18,7 @@ import { salesforceWebhookRoute } from './webhook-route.js';
  */
 export const salesforcePlugin: ProviderPlugin<typeof salesforceConfigShape> = {
   id: SALESFORCE,
-  entityTypes: [...SOBJECT_CATALOGS.values()],
+  entityTypes: [CUSTOMER],
   configShape: salesforceConfigShape,
   checkConfig: checkSalesforceConfig,
   create(config, { logger }) {
@@ -38,16 +41,25 @@ export const salesforcePlugin: ProviderPlugin<typeof salesforceConfigShape> = {
     const orgId = config.SALESFORCE_ORG_ID;
     if (!orgId) logger.warn('SALESFORCE_ORG_ID is not set: /webhooks/salesforce is disabled');
     const intervalMs = config.SALESFORCE_POLL_INTERVAL_MS;
+    const contacts = new SalesforceContactAdapter(api, { externalIdField, accountId: config.SALESFORCE_ACCOUNT_ID });
+    // The sObject types we sync, and how each maps to its catalog.
+    const bindings = new Map<string, SObjectBinding<FieldValues>>(
+      [contactBinding(config.SALESFORCE_ACCOUNT_ID)].map((b) => [b.sObjectType, b as SObjectBinding<FieldValues>]),
+    );
     return {
       id: SALESFORCE,
-      adapters: [new SalesforceContactAdapter(api, { externalIdField, accountId: config.SALESFORCE_ACCOUNT_ID })],
-      parseInbound: (message) => parseSalesforceMessage(message, externalIdField),
+      adapters: [contacts],
+      parseInbound: (message) => parseSalesforceMessage(message, bindings, externalIdField),
       // Salesforce has no idempotency keys; upserts by External ID (our id) make retried writes safe instead.
       idempotencyKey: (eventId, operation) => `${eventId}:${operation}`,
-      webhook: orgId ? (queue) => salesforceWebhookRoute({ orgId, queue, logger }) : undefined,
+      webhook: orgId
+        ? (queue) => salesforceWebhookRoute({ orgId, sObjectTypes: new Set(bindings.keys()), queue, logger })
+        : undefined,
       pollers:
         intervalMs > 0
-          ? [replicationPoller({ api, sObjectType: 'Contact', intervalMs, logger: log.child({ component: 'poller' }) })]
+          ? [...bindings.keys()].map((sObjectType) =>
+              replicationPoller({ api, sObjectType, intervalMs, logger: log.child({ component: 'poller' }) }),
+            )
           : [],
       health: () => ({ webhook: !!orgId, apiUsage: api.apiUsage() }),
     };

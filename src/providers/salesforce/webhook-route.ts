@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Logger } from '../../core/logger.js';
 import type { InboundQueue } from '../../core/provider.js';
-import { inboundMessage, SOBJECT_CATALOGS } from './inbound.js';
+import { inboundMessage } from './inbound.js';
 import { ACK_RESPONSE, parseOutboundMessage, sameOrgId, soapFault } from './outbound-message.js';
 
 /**
@@ -11,7 +11,13 @@ import { ACK_RESPONSE, parseOutboundMessage, sameOrgId, soapFault } from './outb
  * `inbound.salesforce` keyed by the record id, and only then answers the SOAP Ack: without an Ack Salesforce
  * redelivers, so a Kafka outage loses nothing.
  */
-export function salesforceWebhookRoute(opts: { orgId: string; queue: InboundQueue; logger: Logger }): Router {
+export function salesforceWebhookRoute(opts: {
+  orgId: string;
+  /** The sObject types we sync: notifications of others are acknowledged and dropped. */
+  sObjectTypes: ReadonlySet<string>;
+  queue: InboundQueue;
+  logger: Logger;
+}): Router {
   const router = express.Router();
   const log = opts.logger.child({ component: 'salesforce-webhook' });
   const reply = (res: express.Response, status: number, body: string) => res.status(status).type('text/xml').send(body);
@@ -31,7 +37,7 @@ export function salesforceWebhookRoute(opts: { orgId: string; queue: InboundQueu
       });
       return reply(res, 403, soapFault('unknown OrganizationId'));
     }
-    const synced = message.notifications.filter((n) => SOBJECT_CATALOGS.has(n.sObjectType) && n.fields.Id);
+    const synced = message.notifications.filter((n) => opts.sObjectTypes.has(n.sObjectType) && n.fields.Id);
     try {
       await opts.queue(
         synced.map((n) => {
