@@ -97,10 +97,12 @@ export async function startApp(
     }
 
     const providers = connectProviders(config, parts.providers, logger);
-    const changes = new CatalogChanges((entityType) =>
-      parts.providers
-        .filter((p) => config.SYNC_PROVIDERS.includes(p.id) && p.entityTypes.includes(entityType))
-        .map((p) => p.id),
+    const changes = new CatalogChanges(
+      (entityType) =>
+        parts.providers
+          .filter((p) => config.SYNC_PROVIDERS.includes(p.id) && p.entityTypes.includes(entityType))
+          .map((p) => p.id),
+      catalogs,
     );
     const inbound: InboundWorker[] = [];
     const outbound: OutboundWorker[] = [];

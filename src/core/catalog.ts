@@ -33,6 +33,8 @@ export interface Lifecycle<F extends FieldValues> {
   transitions: Record<string, readonly string[]>;
   /** Fields that may no longer change once the record has left these states (e.g. amounts after finalizing). */
   frozenUnless?: Partial<Record<keyof F & string, readonly string[]>>;
+  /** States a record may be deleted in (e.g. only drafts); without it, any. */
+  deletableIn?: readonly string[];
 }
 
 /**
@@ -59,6 +61,20 @@ export interface CatalogDefinition<F extends FieldValues = FieldValues> {
   /** A field that identifies a record across systems (customer: email): unlinked provider records link by it. */
   naturalKey?: keyof F & string;
   lifecycle?: Lifecycle<F>;
+  /**
+   * Fields holding the id of a record of another catalog (an invoice's customer). The engine checks the parent is
+   * live when a record is written, refuses to delete a parent that still has live children, writes a record to a
+   * provider only once its parents have twins there (README, "Parents first"), and translates provider ids in
+   * these fields to ours on the way in (bringing an unknown parent in first).
+   */
+  parents?: readonly ParentField[];
+}
+
+export interface ParentField {
+  /** One of the catalog's `fields`. */
+  field: string;
+  /** The parent catalog (a function: catalogs may refer to each other). */
+  catalog: () => AnyCatalog;
 }
 
 export type AnyCatalog = CatalogDefinition<FieldValues>;

@@ -11,10 +11,12 @@ import {
 import type { ProviderId } from '../core/enums.js';
 import { ConflictError, ValidationError } from '../core/errors.js';
 import type { RemoteRecord } from '../core/provider.js';
+import { lifecycleRefusals } from '../core/lifecycle.js';
 import { judgeRemoteRecord, sameContent } from '../core/sync-rules.js';
 import type { CatalogChanges } from './changes.js';
 import { ExternalMapping } from './entities/index.js';
 import { completeCreate, isLinked, newMapping, rememberHeld } from './mappings.js';
+import { wakeChildren } from './parents.js';
 import { lockForInbound, lockNaturalKey, lockRemoteRecord } from './record-locks.js';
 import { isUuid } from './records.js';
 import { requeue } from './requeue.js';
@@ -51,7 +53,7 @@ export async function applyRemoteRecord<F extends FieldValues>(
   let mapping = await tx.findOne(ExternalMapping, { provider, entityType, externalId });
   try {
     if (!mapping) {
-      const found = await byOurId(tx, def, provider, externalId, current, current?.internalId ?? ourId);
+      const found = await byOurId(tx, changes, def, provider, externalId, current, current?.internalId ?? ourId);
       if ('result' in found) return found.result;
       mapping = found.mapping;
     }
@@ -71,16 +73,28 @@ export async function applyRemoteRecord<F extends FieldValues>(
         return { outcome: 'deleted', entityId: row!.id };
       }
       case 'merge': {
-        const updated = await changes.update(tx, def, row!.id, verdict.changed as RawValues<F>, {
-          source: { origin: provider, heldBy: verdict.providerHoldsResult ? provider : undefined },
+        // A provider change the lifecycle forbids (a paid invoice set back to draft in Salesforce): the catalog
+        // keeps its value of those fields and writes it back to the provider; the other fields apply.
+        const refused = new Set(
+          lifecycleRefusals(def, row as never, verdict.changed, Object.keys(verdict.changed)).map((r) => r.field),
+        );
+        const changed = Object.fromEntries(Object.entries(verdict.changed).filter(([f]) => !refused.has(f)));
+        const holds = verdict.providerHoldsResult && refused.size === 0;
+        const updated = await changes.update(tx, def, row!.id, changed as RawValues<F>, {
+          source: { origin: provider, heldBy: holds ? provider : undefined },
         });
-        rememberHeld(mapping!, def, current!.values, verdict.providerHoldsResult ? updated.version : null);
-        const changed = Object.keys(verdict.changed).length > 0;
+        rememberHeld(mapping!, def, current!.values, holds ? updated.version : null);
+        const anyChange = Object.keys(changed).length > 0;
         // A write back to this provider is queued unless it holds the result (or nothing changed).
-        const writeQueued = changed && !verdict.providerHoldsResult;
+        const writeQueued = (anyChange && !holds) || refused.size > 0;
+        if (refused.size > 0 && !anyChange) await requeue(tx, def, row!.id, provider);
         // Also when a write storing it is queued already: this change may have superseded that write.
         if (current!.internalId !== row!.id) await lacksOurId(tx, def, provider, mapping!, writeQueued);
-        return { outcome: changed ? 'updated' : 'unchanged', entityId: row!.id };
+        return {
+          outcome: anyChange ? 'updated' : 'unchanged',
+          entityId: row!.id,
+          ...(refused.size > 0 ? { reason: `kept the catalog's ${[...refused].join(', ')} (lifecycle)` } : {}),
+        };
       }
       case 'link-or-create': {
         const result = await linkByKeyOrCreate(tx, changes, def, provider, current!, verdict.fields);
@@ -106,6 +120,7 @@ export async function applyRemoteRecord<F extends FieldValues>(
  */
 async function byOurId(
   tx: EntityManager,
+  changes: CatalogChanges,
   def: AnyCatalog,
   provider: ProviderId,
   externalId: string,
@@ -131,12 +146,13 @@ async function byOurId(
     // the merge base, so edits made at the provider since then are kept.
     completeCreate(twin, def, externalId);
     await tx.flush();
+    await wakeChildren(tx, changes.catalogs?.childrenOf(def) ?? [], def, row.id, provider);
     return { mapping: twin };
   }
   if (!live || row.deletedAt) return { mapping: null };
   const read = def.fromRemote(current.values);
   if ('skip' in read) return { result: { outcome: 'skipped', reason: read.skip } };
-  return { result: await link(tx, def, provider, row, current, read.fields) };
+  return { result: await link(tx, changes, def, provider, row, current, read.fields) };
 }
 
 /**
@@ -166,7 +182,7 @@ async function linkByKeyOrCreate<F extends FieldValues>(
       const twin = await twinOf(tx, def, provider, candidate.id);
       if (twin?.externalId === current.externalId) return twin; // it found this very record
       if (twin) continue; // it is creating another one
-      return link(tx, def, provider, candidate, current, fields);
+      return link(tx, changes, def, provider, candidate, current, fields);
     }
   }
   const created = await changes.create(tx, def, fields as RawValues<F>, { origin: provider, heldBy: provider });
@@ -187,6 +203,7 @@ function twinOf(tx: EntityManager, def: AnyCatalog, provider: ProviderId, entity
  */
 async function link(
   tx: EntityManager,
+  changes: CatalogChanges,
   def: AnyCatalog,
   provider: ProviderId,
   local: CatalogRowBase,
@@ -199,6 +216,7 @@ async function link(
   await tx.flush();
   if (!same) await requeue(tx, def, local.id, provider);
   if (current.internalId !== local.id) await lacksOurId(tx, def, provider, mapping, !same);
+  await wakeChildren(tx, changes.catalogs?.childrenOf(def) ?? [], def, local.id, provider);
   return { outcome: 'linked', entityId: local.id };
 }
 

@@ -89,7 +89,10 @@ export class Backfill {
           result = await em.fork().transactional((tx) =>
             // A page can be minutes old by the time we reach a record: a linked record that looks changed is
             // read again, under the same locks the sync workers use.
-            applyProviderChange(tx, this.changes, def, adapter, provider, listed, { trustUnlinked: true }),
+            applyProviderChange(tx, this.changes, def, adapter, provider, listed, {
+              trustUnlinked: true,
+              adapterFor: (entityType) => connection.adapters.find((a) => a.entityType === entityType),
+            }),
           );
         } catch (error) {
           // One record that cannot be applied (a provider error on its re-fetch, a constraint) does not end the

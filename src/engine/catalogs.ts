@@ -1,6 +1,7 @@
 import type { AnyCatalog, CatalogDefinition } from '../core/catalog.js';
 import type { EntityType } from '../core/enums.js';
 import { AppError } from '../core/errors.js';
+import { childCatalogs } from './parents.js';
 
 /** The catalogs this app runs, by entity type (the list itself is in src/catalogs/index.ts). */
 export class Catalogs {
@@ -19,6 +20,11 @@ export class Catalogs {
     const def = this.byType.get(entityType);
     if (!def) throw new AppError('BAD_USER_INPUT', `No catalog for ${entityType}`, { details: { entityType } });
     return def;
+  }
+
+  /** The catalogs whose records name records of this one (an invoice names its customer). */
+  childrenOf(parent: AnyCatalog): AnyCatalog[] {
+    return childCatalogs([...this.byType.values()], parent);
   }
 
   get entityTypes(): EntityType[] {

@@ -9,7 +9,9 @@ import {
 } from '../core/catalog.js';
 import type { Origin, ProviderId } from '../core/enums.js';
 import { catalogTopic } from '../core/topics.js';
+import type { Catalogs } from './catalogs.js';
 import { enqueue } from './outbox.js';
+import { checkNoLiveChildren, checkParentsLive } from './parents.js';
 import { records } from './records.js';
 import { markChanged } from './sync-states.js';
 
@@ -33,8 +35,14 @@ export class CatalogChanges {
   /** The enabled providers that sync records of one catalog. */
   readonly providersFor: (entityType: string) => readonly ProviderId[];
 
-  /** `providers`: the same list for every catalog, or one per catalog. */
-  constructor(providers: readonly ProviderId[] | ((entityType: string) => readonly ProviderId[])) {
+  /**
+   * `providers`: the same list for every catalog, or one per catalog. `catalogs`: every catalog the app runs, for
+   * the parent rules (a parent with live children cannot be deleted); without it, no catalog has children.
+   */
+  constructor(
+    providers: readonly ProviderId[] | ((entityType: string) => readonly ProviderId[]),
+    readonly catalogs?: Catalogs,
+  ) {
     this.providersFor = typeof providers === 'function' ? providers : () => providers;
   }
 
@@ -45,6 +53,8 @@ export class CatalogChanges {
     source: ChangeSource = LOCAL,
   ): Promise<CatalogRow<F>> {
     return em.transactional(async (tx) => {
+      // Before the row is written: a missing parent is the caller's mistake (BAD_USER_INPUT), not a foreign key error.
+      await checkParentsLive(tx, def, def.normalize(input));
       const row = await records.create(tx, def, input);
       await this.record(tx, def, row, 'created', source);
       return row;
@@ -59,6 +69,7 @@ export class CatalogChanges {
     { expectedVersion, source = LOCAL }: { expectedVersion?: number | undefined; source?: ChangeSource } = {},
   ): Promise<CatalogRow<F>> {
     return em.transactional(async (tx) => {
+      await checkParentsLive(tx, def, def.normalize(input));
       const { row, changed } = await records.update(tx, def, id, input, expectedVersion);
       if (changed) await this.record(tx, def, row, 'updated', source);
       return row;
@@ -73,6 +84,7 @@ export class CatalogChanges {
   ): Promise<CatalogRow<F>> {
     return em.transactional(async (tx) => {
       const row = await records.delete(tx, def, id);
+      await checkNoLiveChildren(tx, this.catalogs?.childrenOf(def) ?? [], def, id);
       await this.record(tx, def, row, 'deleted', source);
       return row;
     });

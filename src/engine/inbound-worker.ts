@@ -116,11 +116,15 @@ export class InboundWorker {
           [randomUUID(), provider, change.eventId],
         );
         if (claimed.length === 0) return undefined;
-        return applyProviderChange(tx, this.changes, def, adapter, provider, {
-          externalId: change.externalId,
-          known: change.announced,
-          markedOurs: change.markedOurs,
-        });
+        return applyProviderChange(
+          tx,
+          this.changes,
+          def,
+          adapter,
+          provider,
+          { externalId: change.externalId, known: change.announced, markedOurs: change.markedOurs },
+          { adapterFor: (entityType) => this.adapters.get(entityType) },
+        );
       });
       outcome = result?.outcome ?? 'duplicate';
     }

@@ -16,6 +16,7 @@ import type { Catalogs } from './catalogs.js';
 import { ExternalMapping, SyncState } from './entities/index.js';
 import { completeCreate, intendedCreate, isLinked, rememberHeld, startCreate } from './mappings.js';
 import { adoptExisting, lookUpExisting, type Creating } from './match-existing.js';
+import { markWaiting, parentIdsAt, wakeChildren } from './parents.js';
 import { enqueueRecheck } from './recheck.js';
 import { parseRetryMessage, type RetryMessage } from './retry-message.js';
 import { announce } from './sync-states.js';
@@ -154,11 +155,13 @@ export class OutboundWorker {
     const fresh = new Set<string>();
     const pending = await this.orm.em.fork().transactional(async (tx) => {
       fresh.clear(); // (a retried transaction starts over)
-      const work = await this.claim(tx, def, latest);
+      const work = await this.readyForParents(tx, def, await this.claim(tx, def, latest));
       const creating: Array<Work & Creating> = [];
       for (const w of work) {
         w.state.state = SyncStateValue.SYNCING;
         w.state.attempts = w.attempt;
+        w.state.waitingForType = null;
+        w.state.waitingForId = null;
         if (!w.snap.deleted && !w.mapping) {
           creating.push({ ...w, mapping: startCreate(tx, def, w.snap, this.provider.id, this.key(w, 'create')) });
           fresh.add(w.snap.id);
@@ -178,6 +181,7 @@ export class OutboundWorker {
         return work.filter((w) => !failed.has(w.snap.id)).map((w) => w.snap.id);
       }
       await adoptExisting(tx, def, this.provider.id, creating, found);
+      for (const c of creating) if (isLinked(c.mapping)) await this.linked(tx, def, c.snap.id);
       return work.map((w) => w.snap.id);
     });
 
@@ -233,9 +237,14 @@ export class OutboundWorker {
     return this.orm.em.fork().transactional(async (tx) => {
       await tx.execute(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
       // Locked and re-checked: a concurrent write of a newer version (or an inbound change) may have landed.
-      const work = await this.claim(tx, def, items);
+      const work = await this.readyForParents(tx, def, await this.claim(tx, def, items));
       if (work.length === 0) return [];
       const writes = work.map((w) => this.toWrite(def, w, !fresh.has(w.snap.id)));
+      // Their parents' ids here (all linked: `readyForParents` let only those through).
+      for (const write of def.parents?.length ? writes : []) {
+        const parents = write.op === 'upsert' ? await parentIdsAt(tx, def, write.record, this.provider.id) : undefined;
+        if (parents && 'ids' in parents) write.parentIds = parents.ids;
+      }
       let results: WriteResult[];
       try {
         results = await adapter.write(writes);
@@ -255,7 +264,10 @@ export class OutboundWorker {
         if (!result.ok && result.externalId && w.mapping && !isLinked(w.mapping))
           completeCreate(w.mapping, def, result.externalId);
         if (result.ok) {
-          if (w.mapping && !isLinked(w.mapping) && result.externalId) completeCreate(w.mapping, def, result.externalId);
+          if (w.mapping && !isLinked(w.mapping) && result.externalId) {
+            completeCreate(w.mapping, def, result.externalId);
+            await this.linked(tx, def, w.snap.id);
+          }
           if (write.record.version < w.snap.version) again.push(w.snap.id);
           else this.succeeded(tx, def, w);
         } else if (result.gone && isLinked(w.mapping)) {
@@ -314,6 +326,35 @@ export class OutboundWorker {
       if (verdict === 'write') out.push({ ...item, snap, state: state!, mapping });
     }
     return out;
+  }
+
+  /**
+   * Parents first (engine/parents.ts): a record to be written whose parent has no twin at this provider yet is
+   * marked waiting for it (PENDING, no attempt used, nothing queued); the rest are returned.
+   */
+  private async readyForParents(tx: EntityManager, def: AnyCatalog, work: Work[]): Promise<Work[]> {
+    if (!def.parents?.length) return work;
+    const ready: Work[] = [];
+    for (const w of work) {
+      // A delete needs no parent; an upsert needs every parent it names now (a moved invoice, a new customer).
+      const verdict = w.snap.deleted ? undefined : await parentIdsAt(tx, def, w.snap, this.provider.id);
+      if (verdict && 'waitingFor' in verdict) {
+        w.state.state = SyncStateValue.PENDING;
+        markWaiting(w.state, verdict.waitingFor);
+        announce(tx, w.state, w.mapping?.externalId ?? null);
+        this.log.debug('waiting for parent', {
+          entityType: def.entityType,
+          entityId: w.snap.id,
+          parent: verdict.waitingFor,
+        });
+      } else ready.push(w);
+    }
+    return ready;
+  }
+
+  /** A record just got its twin here: records waiting for it as their parent go out now. */
+  private async linked(tx: EntityManager, def: AnyCatalog, entityId: string): Promise<void> {
+    await wakeChildren(tx, this.catalogs.childrenOf(def), def, entityId, this.provider.id);
   }
 
   /** `maybeSent`: a create of this record may have been sent before (its intent was not started just now). */

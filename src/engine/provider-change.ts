@@ -35,11 +35,14 @@ export async function applyProviderChange(
   adapter: EntityAdapter<FieldValues>,
   provider: ProviderId,
   change: ProviderChange,
-  { trustUnlinked = false } = {},
+  { trustUnlinked = false, adapterFor }: ApplyOptions = {},
 ): Promise<ApplyResult> {
-  const { externalId, known } = change;
+  const { externalId } = change;
   const key = { provider, entityType: def.entityType, externalId };
   await lockRemoteRecord(tx, provider, externalId);
+  const ours = (r: RemoteRecord | undefined) => withOurParentIds(tx, changes, def, provider, r, adapterFor);
+  const knownOurs = await ours(change.known);
+  const known = knownOurs && 'skip' in knownOurs ? undefined : knownOurs;
   let mapping = await tx.findOne(ExternalMapping, key);
   let ourId: string | null = null;
   // Read to identify the record when nothing else says which it is; still current if there is nothing to wait for.
@@ -49,7 +52,7 @@ export async function applyProviderChange(
     ourId = (known ?? read?.record)?.internalId ?? null;
     if (ourId && !isUuid(ourId)) ourId = null;
   }
-  if (ourId && (await echoOfCreateInFlight(tx, def, provider, ourId, change))) {
+  if (ourId && (await echoOfCreateInFlight(tx, def, provider, ourId, { ...change, known }))) {
     return { outcome: 'unchanged', entityId: ourId, reason: 'our create in flight; its reply records it' };
   }
   const entityId = mapping?.entityId ?? ourId;
@@ -63,11 +66,69 @@ export async function applyProviderChange(
       return { outcome: 'unchanged', entityId: mapping.entityId, reason: 'our own write, already recorded' };
   }
   // Read (again) after any wait for our write; a read above with nothing waited for since is current.
-  let current: RemoteRecord | undefined;
-  if (!mapping && trustUnlinked && known) current = known;
-  else if (read && !entityId) current = read.record;
-  else current = await adapter.fetch(externalId);
+  let fetched: RemoteRecord | undefined;
+  if (!mapping && trustUnlinked && known) fetched = known;
+  else if (read && !entityId) fetched = read.record;
+  else fetched = await adapter.fetch(externalId);
+  const current = fetched === known ? known : await ours(fetched);
+  if (current && 'skip' in current)
+    return { outcome: 'skipped', entityId: entityId ?? undefined, reason: current.skip };
   return applyRemoteRecord(tx, changes, def, provider, externalId, current, ourId);
+}
+
+export interface ApplyOptions {
+  /** A listed record not linked to anything is applied as listed (an import reads pages, not each record). */
+  trustUnlinked?: boolean;
+  /** The provider's adapters by catalog: a record naming a parent we do not know brings that parent in first. */
+  adapterFor?: ((entityType: string) => EntityAdapter<FieldValues> | undefined) | undefined;
+}
+
+/**
+ * Parent fields arrive holding the provider's id of the parent (an invoice's Stripe customer id): replaced by our
+ * id, through the parent's mapping. A parent not linked yet is applied first, in this transaction, like any change
+ * of that provider record (parents first on the way in: an invoice made in Stripe for a customer we do not know
+ * brings that customer in). `skip` when the parent cannot be had.
+ */
+async function withOurParentIds(
+  tx: EntityManager,
+  changes: CatalogChanges,
+  def: AnyCatalog,
+  provider: ProviderId,
+  record: RemoteRecord | undefined,
+  adapterFor: ApplyOptions['adapterFor'],
+): Promise<RemoteRecord | { skip: string } | undefined> {
+  if (!record || record.deleted || !def.parents?.length) return record;
+  const values = { ...record.values };
+  for (const p of def.parents) {
+    const theirs = values[p.field];
+    if (theirs === undefined || theirs === null || theirs === '') continue;
+    const parent = p.catalog();
+    const externalId = String(theirs);
+    const key = { provider, entityType: parent.entityType, externalId };
+    let entityId = (await tx.findOne(ExternalMapping, key, { refresh: true }))?.entityId;
+    if (!entityId) {
+      const parentAdapter = adapterFor?.(parent.entityType);
+      if (!parentAdapter) return { skip: `its ${parent.label} ${externalId} is not known here` };
+      const result = await applyProviderChange(
+        tx,
+        changes,
+        parent,
+        parentAdapter,
+        provider,
+        { externalId },
+        {
+          adapterFor,
+        },
+      );
+      entityId = result.entityId;
+      if (!entityId || result.outcome === 'skipped')
+        return {
+          skip: `its ${parent.label} ${externalId} could not be brought in: ${result.reason ?? result.outcome}`,
+        };
+    }
+    values[p.field] = entityId;
+  }
+  return { ...record, values };
 }
 
 /**

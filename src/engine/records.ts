@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { CatalogDefinition, CatalogRow, FieldValues, RawValues } from '../core/catalog.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
-import { checkLifecycle } from '../core/lifecycle.js';
+import { checkDeletable, checkLifecycle } from '../core/lifecycle.js';
 import { UUID } from '../core/text.js';
 
 export function isUuid(id: string): boolean {
@@ -90,6 +90,7 @@ export const records = {
     id: string,
   ): Promise<CatalogRow<F>> {
     const row = await records.lockLive(tx, def, id);
+    checkDeletable(def, row as { id: string } & Partial<F>);
     row.deletedAt = new Date();
     await tx.flush();
     return row;

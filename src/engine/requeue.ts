@@ -19,6 +19,8 @@ export async function requeue<F extends FieldValues>(
   def: CatalogDefinition<F>,
   entityId: string,
   provider: ProviderId,
+  /** The retry topic's message key (default the record id); records queued under one key go out in order. */
+  key: string = entityId,
 ): Promise<SyncStatusView> {
   const entityType = def.entityType;
   return em.transactional(async (tx) => {
@@ -40,6 +42,8 @@ export async function requeue<F extends FieldValues>(
     state.state = SyncStateValue.PENDING;
     state.attempts = 0;
     state.lastError = null;
+    state.waitingForType = null;
+    state.waitingForId = null;
     state.targetVersion = row.version;
     announce(tx, state, mapping?.externalId ?? null);
     const envelope = newEnvelope({
@@ -53,7 +57,7 @@ export async function requeue<F extends FieldValues>(
     tx.create(OutboxEvent, {
       id: envelope.id,
       topic: providerTopics(provider).retry,
-      key: entityId,
+      key,
       type: 'sync.retry',
       payload: message as unknown as Record<string, unknown>,
       createdAt: new Date(),

@@ -16,6 +16,12 @@ export interface SyncStatusView {
   externalId: string | null;
   targetVersion: number;
   updatedAt: string;
+  /** The parent record it waits for before it can be written to this provider (engine/parents.ts). */
+  waitingFor: { entityType: EntityType; entityId: string } | null;
+}
+
+function waitingFor(type: string | null | undefined, id: string | null | undefined) {
+  return type && id ? { entityType: type, entityId: id } : null;
 }
 
 export function toView(state: SyncState, externalId: string | null): SyncStatusView {
@@ -30,6 +36,7 @@ export function toView(state: SyncState, externalId: string | null): SyncStatusV
     externalId,
     targetVersion: state.targetVersion,
     updatedAt: (state.updatedAt ?? new Date()).toISOString(),
+    waitingFor: waitingFor(state.waitingForType, state.waitingForId),
   };
 }
 
@@ -77,6 +84,9 @@ export async function markChanged(
     state.targetVersion = version;
     state.attempts = 0;
     state.lastError = null;
+    // A new version is judged afresh (its parents may have changed); the worker marks it waiting again if need be.
+    state.waitingForType = null;
+    state.waitingForId = null;
     if (provider === heldBy) {
       state.state = SyncStateValue.SYNCED;
       state.lastSyncedAt = new Date();
@@ -98,6 +108,8 @@ interface StatusRow {
   target_version: number;
   updated_at: Date | string;
   external_id: string | null;
+  waiting_for_type: string | null;
+  waiting_for_id: string | null;
 }
 
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
@@ -112,7 +124,7 @@ export async function listStatuses(em: EntityManager, entityType: EntityType, en
   if (entityIds.length === 0) return out;
   const rows = await em.execute<StatusRow[]>(
     `select s.entity_type, s.entity_id, s.provider, s.state, s.attempts, s.last_error, s.last_synced_at,
-            s.target_version, s.updated_at, m.external_id
+            s.target_version, s.updated_at, m.external_id, s.waiting_for_type, s.waiting_for_id
        from sync_state s
        left join external_mapping m
          on m.entity_type = s.entity_type and m.entity_id = s.entity_id and m.provider = s.provider
@@ -132,6 +144,7 @@ export async function listStatuses(em: EntityManager, entityType: EntityType, en
       externalId: r.external_id,
       targetVersion: r.target_version,
       updatedAt: iso(r.updated_at),
+      waitingFor: waitingFor(r.waiting_for_type, r.waiting_for_id),
     });
   }
   return out;

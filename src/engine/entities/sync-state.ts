@@ -8,6 +8,8 @@ const SyncStateSchema = defineEntity({
   name: 'SyncState',
   tableName: 'sync_state',
   uniques: [{ properties: ['entityType', 'entityId', 'provider'] }],
+  // Parents first: the children waiting for one parent's twin at a provider are found by it when it is linked.
+  indexes: [{ properties: ['provider', 'waitingForType', 'waitingForId'] }],
   properties: {
     id: p.uuid().primary(),
     entityType: p.string().length(64),
@@ -19,6 +21,9 @@ const SyncStateSchema = defineEntity({
     attempts: p.integer().default(0),
     lastError: p.text().nullable(),
     lastSyncedAt: p.datetime().nullable(),
+    // Set while the record waits for a parent's twin at this provider (engine/parents.ts); PENDING meanwhile.
+    waitingForType: p.string().length(64).nullable(),
+    waitingForId: p.uuid().nullable(),
     updatedAt: p
       .datetime()
       .onCreate(() => new Date())

@@ -1,6 +1,15 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { EntityType, Provider, SyncStateValue } from './enums.js';
 
+@ObjectType({ description: 'A record of some catalog, by kind and id.' })
+export class RecordRef {
+  @Field(() => EntityType)
+  entityType!: string;
+
+  @Field(() => ID)
+  entityId!: string;
+}
+
 @ObjectType({ description: 'The sync state of one record with one provider.' })
 export class SyncStatus {
   @Field(() => EntityType)
@@ -32,6 +41,14 @@ export class SyncStatus {
 
   @Field(() => Date)
   updatedAt!: Date;
+
+  @Field(() => RecordRef, {
+    nullable: true,
+    description:
+      'Set while the record waits for a parent record (e.g. an invoice for its customer) to exist at this provider; ' +
+      'it is PENDING meanwhile, uses no attempt, and goes out as soon as the parent is linked there.',
+  })
+  waitingFor!: RecordRef | null;
 }
 
 @ObjectType('ExternalMapping', { description: "A link between a local record and the provider's record." })

@@ -7,6 +7,7 @@ import { Migration20261123154944_import_job_updated_at } from './Migration202611
 import { Migration20261123210744_plugin_names } from './Migration20261123210744_plugin_names.js';
 import { Migration20261123215559_write_intent } from './Migration20261123215559_write_intent.js';
 import { Migration20261123233529_mapping_carries_our_id } from './Migration20261123233529_mapping_carries_our_id.js';
+import { Migration20261203112722_invoice_catalog } from './Migration20261203112722_invoice_catalog.js';
 
 export const migrationsList = [
   { name: 'Migration20261123142112_init', class: Migration20261123142112_init },
@@ -17,4 +18,5 @@ export const migrationsList = [
   { name: 'Migration20261123210744_plugin_names', class: Migration20261123210744_plugin_names },
   { name: 'Migration20261123215559_write_intent', class: Migration20261123215559_write_intent },
   { name: 'Migration20261123233529_mapping_carries_our_id', class: Migration20261123233529_mapping_carries_our_id },
+  { name: 'Migration20261203112722_invoice_catalog', class: Migration20261203112722_invoice_catalog },
 ];
