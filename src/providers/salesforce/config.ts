@@ -19,6 +19,11 @@ export const salesforceConfigShape = {
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_]*__c$/, 'must be a custom field API name (..__c)')
     .default('Catalog_Sync_Id__c'),
+  // The invoice custom object (infra/salesforce/ ships it); it carries the same External ID field as Contact.
+  SALESFORCE_INVOICE_OBJECT: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]*__c$/, 'must be a custom object API name (..__c)')
+    .default('Catalog_Invoice__c'),
   SALESFORCE_CLIENT_NAME: z.string().default('catalog-sync'),
   // Optional: new Contacts are created under this Account (otherwise they are private contacts).
   SALESFORCE_ACCOUNT_ID: z

@@ -4,10 +4,12 @@ import { SalesforceApi } from './api.js';
 import { createSalesforceConnection } from './client.js';
 import { checkSalesforceConfig, salesforceConfigShape } from './config.js';
 import { CUSTOMER } from '../../catalogs/customer/definition.js';
+import { INVOICE } from '../../catalogs/invoice/definition.js';
 import type { FieldValues } from '../../core/catalog.js';
 import { contactBinding, SalesforceContactAdapter } from './contact-adapter.js';
 import { SALESFORCE } from './errors.js';
 import { parseSalesforceMessage } from './inbound.js';
+import { invoiceBinding, SalesforceInvoiceAdapter } from './invoice-adapter.js';
 import { replicationPoller } from './poller.js';
 import type { SObjectBinding } from './sobject-adapter.js';
 import { salesforceWebhookRoute } from './webhook-route.js';
@@ -18,7 +20,7 @@ import { salesforceWebhookRoute } from './webhook-route.js';
  */
 export const salesforcePlugin: ProviderPlugin<typeof salesforceConfigShape> = {
   id: SALESFORCE,
-  entityTypes: [CUSTOMER],
+  entityTypes: [CUSTOMER, INVOICE],
   configShape: salesforceConfigShape,
   checkConfig: checkSalesforceConfig,
   create(config, { logger }) {
@@ -42,13 +44,18 @@ export const salesforcePlugin: ProviderPlugin<typeof salesforceConfigShape> = {
     if (!orgId) logger.warn('SALESFORCE_ORG_ID is not set: /webhooks/salesforce is disabled');
     const intervalMs = config.SALESFORCE_POLL_INTERVAL_MS;
     const contacts = new SalesforceContactAdapter(api, { externalIdField, accountId: config.SALESFORCE_ACCOUNT_ID });
+    const invoiceObject = config.SALESFORCE_INVOICE_OBJECT;
+    const invoices = new SalesforceInvoiceAdapter(api, invoiceObject, externalIdField);
     // The sObject types we sync, and how each maps to its catalog.
     const bindings = new Map<string, SObjectBinding<FieldValues>>(
-      [contactBinding(config.SALESFORCE_ACCOUNT_ID)].map((b) => [b.sObjectType, b as SObjectBinding<FieldValues>]),
+      [contactBinding(config.SALESFORCE_ACCOUNT_ID), invoiceBinding(invoiceObject)].map((b) => [
+        b.sObjectType,
+        b as unknown as SObjectBinding<FieldValues>,
+      ]),
     );
     return {
       id: SALESFORCE,
-      adapters: [contacts],
+      adapters: [contacts, invoices],
       parseInbound: (message) => parseSalesforceMessage(message, bindings, externalIdField),
       // Salesforce has no idempotency keys; upserts by External ID (our id) make retried writes safe instead.
       idempotencyKey: (eventId, operation) => `${eventId}:${operation}`,

@@ -11,7 +11,7 @@ import { customerCatalog } from '../definition.js';
 import { Customer } from '../entity.js';
 import { CreateCustomerInput, CustomerConnection, CustomerType, UpdateCustomerInput } from './types.js';
 
-function toGraphQL(c: Customer): CustomerType {
+export function toCustomerType(c: Customer): CustomerType {
   return Object.assign(new CustomerType(), {
     id: c.id,
     name: c.name,
@@ -47,7 +47,7 @@ export class CustomerResolver {
       const pattern = likePattern(search.trim());
       filters.push({ $or: [{ name: { $ilike: pattern } }, { email: { $ilike: pattern } }] });
     }
-    return page(em, Customer, filters, { first, after }, toGraphQL);
+    return page(em, Customer, filters, { first, after }, toCustomerType);
   }
 
   @Query(() => CustomerType, { description: 'One customer by id; NOT_FOUND if there is none (or it was deleted).' })
@@ -56,7 +56,7 @@ export class CustomerResolver {
     @Arg('id', () => ID) id: string,
     @Arg('includeDeleted', () => Boolean, { defaultValue: false }) includeDeleted = false,
   ): Promise<CustomerType> {
-    return toGraphQL((await records.get(em, def, id, { includeDeleted })) as Customer);
+    return toCustomerType((await records.get(em, def, id, { includeDeleted })) as Customer);
   }
 
   @Mutation(() => CustomerType, { description: 'Creates a customer; it is then synced to every enabled provider.' })
@@ -66,7 +66,7 @@ export class CustomerResolver {
   ): Promise<CustomerType> {
     const customer = await services.changes.create(em, def, { name: input.name, email: input.email });
     services.afterCommit();
-    return toGraphQL(customer as Customer);
+    return toCustomerType(customer as Customer);
   }
 
   @Mutation(() => CustomerType)
@@ -83,7 +83,7 @@ export class CustomerResolver {
       { expectedVersion: input.expectedVersion ?? undefined },
     );
     services.afterCommit();
-    return toGraphQL(customer as Customer);
+    return toCustomerType(customer as Customer);
   }
 
   @Mutation(() => CustomerType, { description: 'Deletes a customer here and, through sync, in every provider.' })
@@ -93,7 +93,7 @@ export class CustomerResolver {
   ): Promise<CustomerType> {
     const customer = await services.changes.delete(em, def, id);
     services.afterCommit();
-    return toGraphQL(customer as Customer);
+    return toCustomerType(customer as Customer);
   }
 
   @FieldResolver(() => [ExternalMappingType])
@@ -111,7 +111,7 @@ export class CustomerResolver {
     @Ctx() { loaders }: GraphQLContext,
   ): Promise<CustomerType[]> {
     const same = await loaders.sameKey(def.entityType).load(customer.email);
-    return same.filter((c) => c.id !== customer.id).map((c) => toGraphQL(c as Customer));
+    return same.filter((c) => c.id !== customer.id).map((c) => toCustomerType(c as Customer));
   }
 
   @FieldResolver(() => [SyncStatus], { description: 'One entry per enabled provider.' })
