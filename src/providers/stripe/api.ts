@@ -1,6 +1,8 @@
 import type Stripe from 'stripe';
 import type { RateLimiter } from '../../platform/rate-limiter.js';
-import { toProviderError } from './errors.js';
+import type { FieldValues } from '../../core/catalog.js';
+import type { RecordWrite, WriteResult } from '../../core/provider.js';
+import { isMissing, toProviderError } from './errors.js';
 
 /** Prefix of every idempotency key we send, so our writes are recognizable when Stripe echoes them. */
 export const STRIPE_KEY_PREFIX = 'catalog-sync:';
@@ -20,4 +22,52 @@ export class StripeApi {
       throw toProviderError(err, action);
     }
   }
+
+  /** A read that answers undefined when Stripe has no such object (404: never made, or deleted). */
+  read<T>(action: string, fn: (stripe: Stripe) => Promise<T>): Promise<T | undefined> {
+    return this.call(action, async (stripe) => {
+      try {
+        return await fn(stripe);
+      } catch (err) {
+        if (isMissing(err)) return undefined;
+        throw err;
+      }
+    });
+  }
+
+  /** Every object of a list endpoint, page by page (https://docs.stripe.com/api/pagination). */
+  async *listAll<T extends { id?: string }>(
+    action: string,
+    page: (stripe: Stripe, params: { limit: number; starting_after?: string }) => Promise<Stripe.ApiList<T>>,
+  ): AsyncIterable<T> {
+    let startingAfter: string | undefined;
+    for (;;) {
+      const list = await this.call(action, (stripe) =>
+        page(stripe, { limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) }),
+      );
+      yield* list.data;
+      if (!list.has_more || list.data.length === 0) return;
+      startingAfter = list.data.at(-1)!.id;
+    }
+  }
+}
+
+/**
+ * Stripe has no batch endpoint: writes go one at a time, each with its own idempotency key, and a failure is that
+ * write's result. A linked record Stripe answers 404 for was deleted there (`gone`).
+ */
+export async function writeOneByOne<W extends RecordWrite<FieldValues>>(
+  writes: W[],
+  action: string,
+  writeOne: (w: W) => Promise<WriteResult>,
+): Promise<WriteResult[]> {
+  const results: WriteResult[] = [];
+  for (const w of writes) {
+    try {
+      results.push(await writeOne(w));
+    } catch (err) {
+      results.push({ ok: false, error: toProviderError(err, action), gone: !!w.externalId && isMissing(err) });
+    }
+  }
+  return results;
 }

@@ -1,8 +1,8 @@
 import { CUSTOMER } from '../../catalogs/customer/definition.js';
 import type { CustomerFields } from '../../catalogs/customer/validation.js';
 import type { EntityAdapter, RecordWrite, RemoteRecord, WriteResult } from '../../core/provider.js';
-import type { StripeApi } from './api.js';
-import { isMissing, toProviderError } from './errors.js';
+import { writeOneByOne, type StripeApi } from './api.js';
+import { isMissing } from './errors.js';
 import { fromStripeCustomer, toStripeCustomerParams } from './mappers.js';
 
 type Write = RecordWrite<CustomerFields>;
@@ -15,33 +15,14 @@ export class StripeCustomerAdapter implements EntityAdapter<CustomerFields> {
 
   constructor(private readonly api: StripeApi) {}
 
-  // One call per write, each with its own idempotency key.
-  async write(writes: Write[]): Promise<WriteResult[]> {
-    const results: WriteResult[] = [];
-    for (const w of writes) {
-      try {
-        results.push({ ok: true, externalId: await this.writeOne(w) });
-      } catch (err) {
-        // An update of a customer that is not there: deleted in Stripe (deleted customers answer 404 too).
-        results.push({
-          ok: false,
-          error: toProviderError(err, 'customer write'),
-          gone: !!w.externalId && isMissing(err),
-        });
-      }
-    }
-    return results;
+  write(writes: Write[]): Promise<WriteResult[]> {
+    // (An update of a customer that is not there: deleted in Stripe; deleted customers answer 404 too.)
+    return writeOneByOne(writes, 'customer write', async (w) => ({ ok: true, externalId: await this.writeOne(w) }));
   }
 
-  fetch(externalId: string): Promise<RemoteRecord<CustomerFields> | undefined> {
-    return this.api.call('customer retrieve', async (stripe) => {
-      try {
-        return fromStripeCustomer(await stripe.customers.retrieve(externalId));
-      } catch (err) {
-        if (isMissing(err)) return undefined;
-        throw err;
-      }
-    });
+  async fetch(externalId: string): Promise<RemoteRecord<CustomerFields> | undefined> {
+    const customer = await this.api.read('customer retrieve', (stripe) => stripe.customers.retrieve(externalId));
+    return customer && fromStripeCustomer(customer);
   }
 
   /**
@@ -58,17 +39,10 @@ export class StripeCustomerAdapter implements EntityAdapter<CustomerFields> {
     return found;
   }
 
-  /** Pages through all customers with cursor pagination (https://docs.stripe.com/api/pagination). */
+  /** Every customer (backfill). */
   async *list(): AsyncIterable<RemoteRecord<CustomerFields>> {
-    let startingAfter: string | undefined;
-    for (;;) {
-      const page = await this.api.call('customer list', (stripe) =>
-        stripe.customers.list({ limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) }),
-      );
-      for (const c of page.data) yield fromStripeCustomer(c);
-      if (!page.has_more || page.data.length === 0) return;
-      startingAfter = page.data.at(-1)!.id;
-    }
+    const all = this.api.listAll('customer list', (stripe, page) => stripe.customers.list(page));
+    for await (const c of all) yield fromStripeCustomer(c);
   }
 
   private async writeOne(w: Write): Promise<string | null> {
