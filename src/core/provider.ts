@@ -54,8 +54,23 @@ export interface RecordWrite<F extends FieldValues = FieldValues> {
  * failure was transient). `gone`: the provider says the record does not exist (deleted there), which the engine
  * applies as a remote delete; for a resent create, `externalId` names the deleted record the first send made.
  */
-export type WriteResult =
-  { ok: true; externalId: string | null } | { ok: false; error: ProviderError; gone?: boolean; externalId?: string };
+export type WriteResult = WriteSucceeded | { ok: false; error: ProviderError; gone?: boolean; externalId?: string };
+
+export interface WriteSucceeded {
+  ok: true;
+  /**
+   * The provider record that now holds the record. For a linked record it may differ from the linked one: the
+   * provider could not change it in place and replaced it (a Stripe draft invoice cannot change its currency), and
+   * the engine links the new one.
+   */
+  externalId: string | null;
+  /**
+   * The provider set values of its own in this write (Stripe numbers an invoice when it is finalized, and marks an
+   * invoice with nothing to pay paid): the engine reads the record back through the inbound path, so those values
+   * reach the catalog and the other providers. The provider's own event about it is ours, and dropped as an echo.
+   */
+  readBack?: boolean;
+}
 
 /** Outbound writes and reads (inbound, backfill) for one catalog at one provider. */
 export interface EntityAdapter<F extends FieldValues = FieldValues> {

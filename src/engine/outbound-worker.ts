@@ -267,7 +267,18 @@ export class OutboundWorker {
           if (w.mapping && !isLinked(w.mapping) && result.externalId) {
             completeCreate(w.mapping, def, result.externalId);
             await this.linked(tx, def, w.snap.id);
+          } else if (isLinked(w.mapping) && result.externalId && result.externalId !== w.mapping.externalId) {
+            // The provider replaced its record (`WriteSucceeded.externalId`): the new one is the twin now.
+            w.mapping.externalId = result.externalId;
           }
+          if (result.readBack && isLinked(w.mapping))
+            enqueueRecheck(
+              tx,
+              this.provider.id,
+              def.entityType,
+              w.mapping.externalId,
+              'provider set values of its own',
+            );
           if (write.record.version < w.snap.version) again.push(w.snap.id);
           else this.succeeded(tx, def, w);
         } else if (result.gone && isLinked(w.mapping)) {
