@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultSpec, HeldReply, RequestLogEntry, StripeCustomer, StripeEvent } from './types.js';
+import type { FaultSpec, HeldReply, RequestLogEntry, StripeCustomer, StripeEvent, StripeInvoice } from './types.js';
 
 // Unauthenticated `/_emulator/*` endpoints, so that tests and the local dev setup can drive an emulator running in
 // another process: simulate outages, point webhooks somewhere, inspect state.
@@ -11,6 +11,7 @@ export interface ControlTarget {
   held(): HeldReply[];
   setWebhookUrl(url: string | undefined): void;
   customers(): StripeCustomer[];
+  invoices(): StripeInvoice[];
   requestLog(): RequestLogEntry[];
   deliveredEvents(): StripeEvent[];
 }
@@ -52,6 +53,8 @@ export function handleControl(
       }
       case 'GET /_emulator/customers':
         return reply(res, 200, { data: target.customers() });
+      case 'GET /_emulator/invoices':
+        return reply(res, 200, { data: target.invoices() });
       case 'GET /_emulator/requests':
         return reply(res, 200, { data: target.requestLog() });
       case 'GET /_emulator/delivered-events':

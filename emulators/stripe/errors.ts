@@ -37,6 +37,23 @@ export function unknownParameter(param: string): ApiError {
   return invalidRequest(`Received unknown parameter: ${param}`, param, 'parameter_unknown');
 }
 
+export function missingParameter(param: string): ApiError {
+  return invalidRequest(`Missing required param: ${param}.`, param, 'parameter_missing');
+}
+
+/**
+ * A request that is well formed but not allowed in the object's current state (finalizing a paid invoice). The
+ * endpoint found that out while executing, so like a missing object the answer is stored for idempotency.
+ */
+export function stateError(message: string, options: { code?: string; param?: string } = {}): ApiError {
+  const { code, param } = options;
+  return new ApiError(
+    400,
+    { type: 'invalid_request_error', message, ...(code && { code }), ...(param && { param }) },
+    true,
+  );
+}
+
 /** A missing object is found by the endpoint itself, so (unlike validation errors) it is stored for idempotency. */
 export function resourceMissing(kind: string, id: string, param = 'id'): ApiError {
   return new ApiError(

@@ -1,6 +1,7 @@
 // Public entry point of the Stripe emulator: a stateful HTTP server speaking the part of Stripe's v1 API that
-// catalog-sync uses (customers, events, idempotency, errors, signed webhooks), so the unmodified stripe-node client
-// can be pointed at it with `new Stripe(key, { host: '127.0.0.1', port, protocol: 'http' })`.
+// catalog-sync uses (customers, invoices, invoice items, events, idempotency, errors, signed webhooks), so the
+// unmodified stripe-node client can be pointed at it with `new Stripe(key, { host: '127.0.0.1', port, protocol:
+// 'http' })`.
 export {
   DEFAULT_API_KEY,
   DEFAULT_API_VERSION,
@@ -10,14 +11,22 @@ export {
   type StripeEmulatorOptions,
 } from './server.js';
 export type {
+  CollectionMethod,
   FaultSpec,
   HeldReply,
+  InvoiceStatus,
   Metadata,
   RequestLogEntry,
   StripeCustomer,
   StripeDeletedCustomer,
+  StripeDeletedInvoice,
+  StripeDeletedInvoiceItem,
   StripeEvent,
+  StripeEventObject,
   StripeEventType,
+  StripeInvoice,
+  StripeInvoiceItem,
+  StripeInvoiceLineItem,
   StripeList,
 } from './types.js';
 export { signatureHeader } from './webhooks.js';

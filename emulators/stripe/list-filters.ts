@@ -55,3 +55,9 @@ export function eventTypeFilter(
   );
   return (eventType) => regexes.some((regex) => regex.test(eventType));
 }
+
+/** A list filter made of the checks its parameters asked for (undefined: not asked); no check keeps everything. */
+export function allOf<T>(checks: Array<((value: T) => boolean) | undefined>): (value: T) => boolean {
+  const asked = checks.filter((check) => check !== undefined);
+  return (value) => asked.every((check) => check(value));
+}

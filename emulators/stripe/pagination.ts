@@ -1,5 +1,6 @@
 import { invalidRequest, resourceMissing } from './errors.js';
 import type { FormObject } from './form.js';
+import { readInteger } from './params.js';
 import type { StripeList } from './types.js';
 
 // Stripe lists are newest first with cursor pagination: `starting_after=<id>` gives the objects after (older than)
@@ -20,20 +21,14 @@ export interface Sequenced<T> {
 }
 
 export function readListOptions(params: FormObject): ListOptions {
-  const { limit: rawLimit, starting_after: startingAfter, ending_before: endingBefore } = params;
-  let limit = 10;
-  if (rawLimit !== undefined) {
-    if (typeof rawLimit !== 'string' || !/^-?\d+$/.test(rawLimit)) {
-      throw invalidRequest(`Invalid integer: ${String(rawLimit)}`, 'limit', 'parameter_invalid_integer');
-    }
-    limit = Number(rawLimit);
-    if (limit < 1 || limit > 100) {
-      throw invalidRequest(
-        `This value must be between 1 and 100 (it currently is ${limit}).`,
-        'limit',
-        'parameter_invalid_integer',
-      );
-    }
+  const { starting_after: startingAfter, ending_before: endingBefore } = params;
+  const limit = readInteger(params, 'limit') ?? 10;
+  if (limit < 1 || limit > 100) {
+    throw invalidRequest(
+      `This value must be between 1 and 100 (it currently is ${limit}).`,
+      'limit',
+      'parameter_invalid_integer',
+    );
   }
   for (const [name, value] of [
     ['starting_after', startingAfter],

@@ -1,34 +1,24 @@
 import { readCustomerInput } from './customer-params.js';
-import { invalidRequest, unknownParameter, unrecognizedUrl } from './errors.js';
-import { asStringArray, type FormObject } from './form.js';
+import { invalidRequest, unrecognizedUrl } from './errors.js';
+import { INVOICE_ROUTES } from './invoice-routes.js';
 import { createdFilter, eventTypeFilter } from './list-filters.js';
-import { readListOptions } from './pagination.js';
-import type { ChangeContext, StripeStore } from './store.js';
+import {
+  type ApiCall,
+  type ApiResult,
+  bareRoute,
+  listRoute,
+  ok,
+  retrieveRoute,
+  type Route,
+  searchRoute,
+} from './route.js';
+import type { StripeStore } from './store.js';
 
-// The Stripe endpoints the emulator implements. Handlers are synchronous on purpose: the idempotency layer looks a
-// key up, runs the handler and stores the answer with no await in between, so two concurrent requests with the
-// same key cannot both execute.
+// The Stripe endpoints the emulator implements (invoices and invoice items in invoice-routes.ts). Handlers are
+// synchronous on purpose: the idempotency layer looks a key up, runs the handler and stores the answer with no await
+// in between, so two concurrent requests with the same key cannot both execute.
 
-export interface ApiCall extends ChangeContext {
-  method: string;
-  path: string;
-  params: FormObject;
-  /** The `:id` path segment, when the route has one. */
-  id: string;
-}
-
-export interface ApiResult {
-  status: number;
-  body: unknown;
-}
-
-interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
-  pattern: RegExp;
-  handle(call: ApiCall, store: StripeStore): ApiResult;
-}
-
-const LIST_PARAMS = ['limit', 'starting_after', 'ending_before', 'created', 'expand'];
+export type { ApiCall, ApiResult } from './route.js';
 
 const ROUTES: Route[] = [
   {
@@ -36,69 +26,27 @@ const ROUTES: Route[] = [
     pattern: /^\/v1\/customers$/,
     handle: (call, store) => ok(store.createCustomer(readCustomerInput(call.params), call)),
   },
-  {
-    method: 'GET',
-    pattern: /^\/v1\/customers$/,
-    handle: ({ params }, store) => {
-      allowOnly(params, [...LIST_PARAMS, 'email']);
-      const { email } = params;
-      if (email !== undefined && typeof email !== 'string') throw invalidRequest('Invalid string', 'email');
-      const created = createdFilter(params.created);
-      return ok(
-        store.listCustomers(readListOptions(params), {
-          ...(email !== undefined && { email }),
-          ...(created && { created }),
-        }),
-      );
-    },
-  },
-  {
-    // Search has its own query language that the connector does not use; say so instead of "No such customer".
-    method: 'GET',
-    pattern: /^\/v1\/customers\/search$/,
-    handle: ({ method, path }) => {
-      throw unrecognizedUrl(method, path, ' (The Stripe emulator does not implement search.)');
-    },
-  },
-  {
-    method: 'GET',
-    pattern: /^\/v1\/customers\/([^/]+)$/,
-    handle: ({ params, id }, store) => {
-      allowOnly(params, ['expand']);
-      return ok(store.retrieveCustomer(id));
-    },
-  },
+  listRoute(/^\/v1\/customers$/, ['email'], (store, options, params) => {
+    const { email } = params;
+    if (email !== undefined && typeof email !== 'string') throw invalidRequest('Invalid string', 'email');
+    const created = createdFilter(params.created);
+    return store.listCustomers(options, { ...(email !== undefined && { email }), ...(created && { created }) });
+  }),
+  searchRoute(/^\/v1\/customers\/search$/),
+  retrieveRoute(/^\/v1\/customers\/([^/]+)$/, (store, id) => store.retrieveCustomer(id)),
   {
     method: 'POST',
     pattern: /^\/v1\/customers\/([^/]+)$/,
     handle: (call, store) => ok(store.updateCustomer(call.id, readCustomerInput(call.params), call)),
   },
-  {
-    method: 'DELETE',
-    pattern: /^\/v1\/customers\/([^/]+)$/,
-    handle: (call, store) => {
-      allowOnly(call.params, []);
-      return ok(store.deleteCustomer(call.id, call));
-    },
-  },
-  {
-    method: 'GET',
-    pattern: /^\/v1\/events$/,
-    handle: ({ params }, store) => {
-      allowOnly(params, [...LIST_PARAMS, 'type', 'types']);
-      const type = eventTypeFilter(params.type, params.types);
-      const created = createdFilter(params.created);
-      return ok(store.listEvents(readListOptions(params), { ...(type && { type }), ...(created && { created }) }));
-    },
-  },
-  {
-    method: 'GET',
-    pattern: /^\/v1\/events\/([^/]+)$/,
-    handle: ({ params, id }, store) => {
-      allowOnly(params, ['expand']);
-      return ok(store.retrieveEvent(id));
-    },
-  },
+  bareRoute('DELETE', /^\/v1\/customers\/([^/]+)$/, (store, call) => store.deleteCustomer(call.id, call)),
+  listRoute(/^\/v1\/events$/, ['type', 'types'], (store, options, params) => {
+    const type = eventTypeFilter(params.type, params.types);
+    const created = createdFilter(params.created);
+    return store.listEvents(options, { ...(type && { type }), ...(created && { created }) });
+  }),
+  retrieveRoute(/^\/v1\/events\/([^/]+)$/, (store, id) => store.retrieveEvent(id)),
+  ...INVOICE_ROUTES,
 ];
 
 export interface MatchedRoute {
@@ -113,15 +61,6 @@ export function matchRoute(method: string, path: string): MatchedRoute {
     if (match) return { id: safeDecode(match[1] ?? ''), handle: route.handle };
   }
   throw unrecognizedUrl(method, path);
-}
-
-function ok(body: unknown): ApiResult {
-  return { status: 200, body };
-}
-
-function allowOnly(params: FormObject, allowed: string[]): void {
-  for (const key of Object.keys(params)) if (!allowed.includes(key)) throw unknownParameter(key);
-  asStringArray(params.expand, 'expand');
 }
 
 function safeDecode(segment: string): string {

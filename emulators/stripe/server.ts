@@ -9,7 +9,7 @@ import { IdempotencyStore, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.js';
 import { randomId } from './ids.js';
 import { matchRoute } from './routes.js';
 import { snapshot, StripeStore } from './store.js';
-import type { FaultSpec, HeldReply, RequestLogEntry, StripeCustomer, StripeEvent } from './types.js';
+import type { FaultSpec, HeldReply, RequestLogEntry, StripeCustomer, StripeEvent, StripeInvoice } from './types.js';
 import { WebhookDispatcher } from './webhooks.js';
 
 export interface StripeEmulatorOptions {
@@ -34,8 +34,8 @@ export interface StripeEmulator {
   readonly port: number;
   setWebhookUrl(url: string | undefined): void;
   /**
-   * Drops customers, events, idempotency keys, faults, logs and queued deliveries (keeps the webhook URL), and
-   * releases held replies.
+   * Drops customers, invoices, invoice items, events, idempotency keys, faults, logs and queued deliveries (keeps
+   * the webhook URL), and releases held replies.
    */
   reset(): void;
   injectFaults(fault: FaultSpec): void;
@@ -47,6 +47,8 @@ export interface StripeEmulator {
   held(): HeldReply[];
   /** Current non-deleted customers, newest first. */
   customers(): StripeCustomer[];
+  /** Current non-deleted invoices (any status), newest first. */
+  invoices(): StripeInvoice[];
   requestLog(): RequestLogEntry[];
   /** Events whose webhook delivery got a 2xx, in delivery order, as they were sent. */
   deliveredEvents(): StripeEvent[];
@@ -128,6 +130,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       webhookUrl = url;
     },
     customers: () => snapshot(store.activeCustomers()),
+    invoices: () => snapshot(store.invoices.activeInvoices()),
     requestLog: () => requests.map((entry) => ({ ...entry })),
     deliveredEvents: () => snapshot(delivered),
   };

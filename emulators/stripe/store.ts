@@ -1,12 +1,15 @@
-import { type CustomerInput, METADATA_MAX_KEYS } from './customer-params.js';
-import { invalidRequest, resourceMissing } from './errors.js';
+import type { CustomerInput } from './customer-params.js';
+import { resourceMissing } from './errors.js';
 import { randomId, randomInvoicePrefix, unixSeconds } from './ids.js';
+import { InvoiceStore } from './invoices.js';
+import { applyMetadata, emptyMetadata } from './metadata.js';
 import { type ListOptions, paginate, type Sequenced } from './pagination.js';
+import { previousAttributes } from './previous-attributes.js';
 import type {
-  Metadata,
   StripeCustomer,
   StripeDeletedCustomer,
   StripeEvent,
+  StripeEventObject,
   StripeEventType,
   StripeList,
 } from './types.js';
@@ -32,27 +35,35 @@ interface CustomerRecord {
 
 /**
  * All emulated Stripe state: customers (deleted ones are kept as tombstones, since Stripe keeps answering GETs for
- * them) and the event log. Every change produces exactly one event; a write that changes nothing produces none.
+ * them), invoices and invoice items (in `invoices`) and the event log. Every change produces exactly one event of
+ * each type it stands for; a write that changes nothing produces none.
  */
 export class StripeStore {
   private customers = new Map<string, CustomerRecord>();
   private events = new Map<string, Sequenced<StripeEvent>>();
   private seq = 0;
+  readonly invoices: InvoiceStore;
 
   constructor(
     private readonly apiVersion: string,
     private readonly hooks: StoreHooks,
-  ) {}
+  ) {
+    this.invoices = new InvoiceStore({
+      liveCustomer: (id, param) => this.liveCustomer(id, param),
+      takeInvoiceNumber: (customerId) => this.takeInvoiceNumber(customerId),
+      nextSeq: () => this.nextSeq(),
+      emit: (type, object, ctx, previous) => this.emit(type, object, ctx, previous),
+    });
+  }
 
   reset(): void {
     this.customers.clear();
+    this.invoices.clear();
     this.events.clear();
   }
 
   createCustomer(input: CustomerInput, ctx: ChangeContext): StripeCustomer {
-    const metadata = emptyMetadata();
-    for (const [key, value] of Object.entries(input.metadata?.set ?? {})) if (value !== null) metadata[key] = value;
-    checkMetadataSize(metadata);
+    const metadata = applyMetadata(emptyMetadata(), input.metadata);
     const customer: StripeCustomer = {
       id: randomId('cus'),
       object: 'customer',
@@ -84,35 +95,12 @@ export class StripeStore {
 
   updateCustomer(id: string, input: CustomerInput, ctx: ChangeContext): StripeCustomer {
     const customer = this.liveCustomer(id);
-    const previous: Record<string, unknown> = {};
-    const next = { ...customer };
-
-    for (const [field, value] of Object.entries(input.fields) as Array<[keyof typeof input.fields, string | null]>) {
-      if (customer[field] !== value) {
-        previous[field] = customer[field];
-        next[field] = value;
-      }
-    }
-
-    if (input.metadata) {
-      const before = customer.metadata;
-      const after = input.metadata.clearAll ? emptyMetadata() : Object.assign(emptyMetadata(), before);
-      for (const [key, value] of Object.entries(input.metadata.set)) {
-        if (value === null) delete after[key];
-        else after[key] = value;
-      }
-      checkMetadataSize(after);
-      // Like Stripe, previous_attributes.metadata lists only the keys that changed (null for keys just added).
-      const changed = emptyPrevious();
-      for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-        if (before[key] !== after[key]) changed[key] = before[key] ?? null;
-      }
-      if (Object.keys(changed).length > 0) {
-        previous.metadata = changed;
-        next.metadata = after;
-      }
-    }
-
+    const next: StripeCustomer = {
+      ...customer,
+      ...input.fields,
+      ...(input.metadata && { metadata: applyMetadata(customer.metadata, input.metadata) }),
+    };
+    const previous = previousAttributes(customer, next);
     if (Object.keys(previous).length === 0) return customer;
     const record = this.customers.get(id);
     if (record) record.customer = next;
@@ -173,27 +161,39 @@ export class StripeStore {
     return paginate(items, options, (id) => this.events.get(id)?.seq, { kind: 'event', url: '/v1/events' });
   }
 
-  private liveCustomer(id: string): StripeCustomer {
+  private liveCustomer(id: string, param = 'id'): StripeCustomer {
     const record = this.customers.get(id);
-    if (!record || record.deleted) throw resourceMissing('customer', id);
+    if (!record || record.deleted) throw resourceMissing('customer', id, param);
     return record.customer;
+  }
+
+  /**
+   * `<invoice_prefix>-0001`, from the customer's `next_invoice_sequence`, which advances
+   * (https://docs.stripe.com/invoicing/customize). Stripe sends no customer event for it.
+   */
+  private takeInvoiceNumber(customerId: string): string {
+    const record = this.customers.get(customerId);
+    if (!record) throw resourceMissing('customer', customerId, 'customer');
+    const { invoice_prefix: prefix, next_invoice_sequence: sequence } = record.customer;
+    record.customer = { ...record.customer, next_invoice_sequence: sequence + 1 };
+    return `${prefix}-${String(sequence).padStart(4, '0')}`;
   }
 
   private emit(
     type: StripeEventType,
-    customer: StripeCustomer,
+    object: StripeEventObject,
     ctx: ChangeContext,
-    previousAttributes?: Record<string, unknown>,
+    previous?: Record<string, unknown>,
   ): void {
     const event: StripeEvent = {
       id: randomId('evt', 24),
       object: 'event',
       api_version: this.apiVersion,
       created: unixSeconds(),
-      // A snapshot: later changes to the customer must not alter what this event says.
+      // A snapshot: later changes to the object must not alter what this event says.
       data: {
-        object: snapshot(customer),
-        ...(previousAttributes && { previous_attributes: snapshot(previousAttributes) }),
+        object: snapshot(object),
+        ...(previous && { previous_attributes: snapshot(previous) }),
       },
       livemode: false,
       pending_webhooks: this.hooks.pendingWebhooks(),
@@ -207,21 +207,6 @@ export class StripeStore {
   private nextSeq(): number {
     this.seq += 1;
     return this.seq;
-  }
-}
-
-// Metadata keys come straight from clients; prototype-less objects keep a key like `__proto__` ordinary data.
-function emptyMetadata(): Metadata {
-  return Object.create(null) as Metadata;
-}
-
-function emptyPrevious(): Record<string, string | null> {
-  return Object.create(null) as Record<string, string | null>;
-}
-
-function checkMetadataSize(metadata: Metadata): void {
-  if (Object.keys(metadata).length > METADATA_MAX_KEYS) {
-    throw invalidRequest(`Metadata can have up to ${METADATA_MAX_KEYS} keys.`, 'metadata');
   }
 }
 

@@ -41,7 +41,157 @@ export interface StripeDeletedCustomer {
   deleted: true;
 }
 
-export type StripeEventType = 'customer.created' | 'customer.updated' | 'customer.deleted';
+export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
+export type CollectionMethod = 'charge_automatically' | 'send_invoice';
+
+/**
+ * https://docs.stripe.com/api/invoices/object as of the pinned API version: no `paid` and no `days_until_due`
+ * (stripe-node's `Stripe.Invoice` has neither), amounts in the currency's smallest unit.
+ */
+export interface StripeInvoice {
+  id: string;
+  object: 'invoice';
+  amount_due: number;
+  amount_overpaid: number;
+  amount_paid: number;
+  amount_remaining: number;
+  amount_shipping: number;
+  application: null;
+  attempt_count: number;
+  attempted: boolean;
+  auto_advance: boolean;
+  automatically_finalizes_at: null;
+  billing_reason: 'manual';
+  collection_method: CollectionMethod;
+  created: number;
+  currency: string;
+  customer: string;
+  customer_account: null;
+  default_payment_method: null;
+  default_source: null;
+  description: string | null;
+  discounts: [];
+  due_date: number | null;
+  effective_at: number | null;
+  ending_balance: number | null;
+  footer: null;
+  last_finalization_error: null;
+  /** The first lines (at most 10, like Stripe); the rest are at `lines.url`. */
+  lines: StripeList<StripeInvoiceLineItem>;
+  livemode: false;
+  metadata: Metadata;
+  next_payment_attempt: null;
+  number: string | null;
+  on_behalf_of: null;
+  parent: null;
+  period_end: number;
+  period_start: number;
+  post_payment_credit_notes_amount: number;
+  pre_payment_credit_notes_amount: number;
+  receipt_number: null;
+  starting_balance: number;
+  statement_descriptor: null;
+  status: InvoiceStatus;
+  status_transitions: {
+    finalized_at: number | null;
+    marked_uncollectible_at: number | null;
+    paid_at: number | null;
+    voided_at: number | null;
+  };
+  subtotal: number;
+  subtotal_excluding_tax: number;
+  test_clock: null;
+  total: number;
+  total_discount_amounts: [];
+  total_excluding_tax: number;
+  total_taxes: [];
+}
+
+/** A line of an invoice; each one here comes from an invoice item (https://docs.stripe.com/api/invoice-line-item). */
+export interface StripeInvoiceLineItem {
+  id: string;
+  object: 'line_item';
+  amount: number;
+  currency: string;
+  description: string | null;
+  discount_amounts: [];
+  discountable: boolean;
+  discounts: [];
+  invoice: string;
+  livemode: false;
+  metadata: Metadata;
+  parent: {
+    type: 'invoice_item_details';
+    invoice_item_details: {
+      invoice_item: string;
+      proration: false;
+      proration_details: { credited_items: null };
+      subscription: null;
+    };
+    subscription_item_details: null;
+  };
+  period: { end: number; start: number };
+  pretax_credit_amounts: [];
+  pricing: null;
+  quantity: number;
+  subscription: null;
+  subtotal: number;
+  taxes: [];
+}
+
+/** https://docs.stripe.com/api/invoiceitems/object; `invoice` is null while the item is pending. */
+export interface StripeInvoiceItem {
+  id: string;
+  object: 'invoiceitem';
+  amount: number;
+  currency: string;
+  customer: string;
+  customer_account: null;
+  date: number;
+  description: string | null;
+  discountable: boolean;
+  discounts: [];
+  invoice: string | null;
+  livemode: false;
+  metadata: Metadata;
+  parent: null;
+  period: { end: number; start: number };
+  pricing: null;
+  proration: false;
+  quantity: number;
+  tax_rates: [];
+  test_clock: null;
+}
+
+/** What Stripe answers on DELETE of an invoice or invoice item (later GETs answer 404). */
+export interface StripeDeletedObject<T extends 'invoice' | 'invoiceitem'> {
+  id: string;
+  object: T;
+  deleted: true;
+}
+export type StripeDeletedInvoice = StripeDeletedObject<'invoice'>;
+export type StripeDeletedInvoiceItem = StripeDeletedObject<'invoiceitem'>;
+
+/**
+ * The event types the emulator sends. No `invoiceitem.updated`: Stripe removed it from the API on 2023-09-04
+ * (https://docs.stripe.com/changelog#september-4,-2023) and stripe-node no longer lists it.
+ */
+export type StripeEventType =
+  | 'customer.created'
+  | 'customer.updated'
+  | 'customer.deleted'
+  | 'invoice.created'
+  | 'invoice.updated'
+  | 'invoice.deleted'
+  | 'invoice.finalized'
+  | 'invoice.paid'
+  | 'invoice.payment_succeeded'
+  | 'invoice.voided'
+  | 'invoice.marked_uncollectible'
+  | 'invoiceitem.created'
+  | 'invoiceitem.deleted';
+
+export type StripeEventObject = StripeCustomer | StripeInvoice | StripeInvoiceItem;
 
 export interface StripeEvent {
   id: string;
@@ -49,7 +199,7 @@ export interface StripeEvent {
   api_version: string;
   created: number;
   data: {
-    object: StripeCustomer;
+    object: StripeEventObject;
     /** Only on `*.updated`: the previous values of the fields that changed. */
     previous_attributes?: Record<string, unknown>;
   };

@@ -37,6 +37,17 @@ describe('Stripe emulator: control endpoints', () => {
     expect(requests.json.data).toEqual([expect.objectContaining({ method: 'POST', path: '/v1/customers' })]);
   });
 
+  it('lists non-deleted invoices, newest first, like invoices() in process', async () => {
+    const { id: customer } = await stripe.customers.create({ name: 'Billed' });
+    const older = await stripe.invoices.create({ customer });
+    const gone = await stripe.invoices.create({ customer });
+    const newer = await stripe.invoices.finalizeInvoice((await stripe.invoices.create({ customer })).id);
+    await stripe.invoices.del(gone.id);
+
+    expect(await control(emulator, 'GET', 'invoices')).toEqual({ status: 200, json: { data: [newer, older] } });
+    expect(emulator.invoices()).toEqual([newer, older]);
+  });
+
   it('injects faults over HTTP and validates them', async () => {
     expect((await control(emulator, 'POST', 'faults', { status: 503, count: 1 })).status).toBe(200);
     await expect(stripe.customers.list()).rejects.toMatchObject({ statusCode: 503 });

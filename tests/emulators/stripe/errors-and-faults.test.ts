@@ -41,7 +41,7 @@ describe('Stripe emulator: authentication, errors and injected faults', () => {
   });
 
   it('answers unknown URLs with 404 invalid_request_error', async () => {
-    const response = await rawRequest(emulator, 'GET', '/v1/invoices', { headers: AUTH });
+    const response = await rawRequest(emulator, 'GET', '/v1/subscriptions', { headers: AUTH });
     expect(response.status).toBe(404);
     expect(response.json).toMatchObject({ error: { type: 'invalid_request_error' } });
   });
