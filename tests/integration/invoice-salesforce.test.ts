@@ -186,6 +186,11 @@ describe('invoice sync with Salesforce', () => {
     expect(await bad({ amountCents: 100_000_000 })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect(await bad({ amountCents: -1 })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect(await bad({ dueDate: '2027-02-30' })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    // Stripe refuses a due date that has passed, so a person may not set one.
+    expect(await bad({ dueDate: '2020-01-31' })).toMatchObject({
+      message: expect.stringContaining('dueDate'),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     expect(await bad({ customerId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({
       message: expect.stringContaining('no live Customer'),
       extensions: { code: 'BAD_USER_INPUT' },
@@ -205,5 +210,15 @@ describe('invoice sync with Salesforce', () => {
     expect(del.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
     expect(await invoices().get(inv.id)).toMatchObject({ status: 'OPEN', amountCents: 100, version: 2 });
     expect((await customers().get(c.id)).deletedAt).toBeNull();
+    expect((await invoices().update(inv.id, { dueDate: '2099-01-31' })).errors).toBeUndefined();
+    expect((await invoices().update(inv.id, { dueDate: '2020-01-31' })).errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    // Once settled, the due date is history (and Stripe refuses to change it).
+    expect((await invoices().move(inv.id, 'pay')).errors).toBeUndefined();
+    expect((await invoices().update(inv.id, { dueDate: '2099-02-28' })).errors?.[0]).toMatchObject({
+      message: expect.stringContaining('dueDate cannot change once it is paid'),
+      extensions: { code: 'CONFLICT' },
+    });
   });
 });

@@ -90,6 +90,8 @@ describe('Stripe events', () => {
   });
 
   it('ignores other event types and malformed input', () => {
+    expect(parseStripeEvent(event({ type: 'charge.succeeded' }), STRIPE_KEY_PREFIX)).toEqual([]);
+    // An event whose object is not the kind its type names.
     expect(parseStripeEvent(event({ type: 'invoice.paid' }), STRIPE_KEY_PREFIX)).toEqual([]);
     expect(parseStripeEvent({ id: 'evt_x' }, STRIPE_KEY_PREFIX)).toEqual([]);
     expect(parseStripeEvent(null, STRIPE_KEY_PREFIX)).toEqual([]);

@@ -29,8 +29,9 @@ export const invoiceCatalog: CatalogDefinition<InvoiceFields> = {
     transitions: { [DRAFT]: [OPEN], [OPEN]: [PAID, VOID, UNCOLLECTIBLE], [UNCOLLECTIBLE]: [PAID, VOID] },
     // "Once an invoice is finalized, monetary values, as well as collection_method, become uneditable"
     // (https://docs.stripe.com/api/invoices/update); description and due date stay editable, and the number comes
-    // from Stripe after finalizing.
-    frozenUnless: { customerId: [DRAFT], amountCents: [DRAFT], currency: [DRAFT] },
+    // from Stripe after finalizing. A due date means something only until the invoice is settled, and Stripe
+    // refuses to change it after that.
+    frozenUnless: { customerId: [DRAFT], amountCents: [DRAFT], currency: [DRAFT], dueDate: [DRAFT, OPEN] },
     // Stripe deletes only drafts (https://docs.stripe.com/api/invoices/delete); a finalized invoice is voided.
     deletableIn: [DRAFT],
   },

@@ -90,3 +90,14 @@ export function normalizeInvoiceFields(input: RawValues<InvoiceFields>): Partial
   if (errors.length > 0) throw new ValidationError(errors);
   return out;
 }
+
+/**
+ * A due date a person sets must not have passed (UTC): Stripe refuses a `due_date` in the past
+ * ("must be an integer Unix timestamp in the future", https://docs.stripe.com/api/invoices/create#create_invoice-due_date),
+ * so the invoice could never reach it. Provider records keep theirs: an imported paid invoice was due long ago.
+ */
+export function checkDueDateAhead(dueDate: unknown, today = new Date().toISOString().slice(0, 10)): void {
+  if (typeof dueDate !== 'string' || !isDay(dueDate)) return; // normalize() names a malformed one
+  if (dueDate < today)
+    throw new ValidationError([{ field: 'dueDate', message: `must be today (${today}, UTC) or later` }]);
+}

@@ -1,21 +1,23 @@
 import { CUSTOMER } from '../../catalogs/customer/definition.js';
+import { INVOICE } from '../../catalogs/invoice/definition.js';
 import type { ProviderPlugin } from '../../core/provider.js';
 import { RateLimiter } from '../../platform/rate-limiter.js';
 import { STRIPE_KEY_PREFIX, StripeApi } from './api.js';
 import { createStripeClient } from './client.js';
 import { stripeConfigShape, stripeRateLimit } from './config.js';
 import { StripeCustomerAdapter } from './customer-adapter.js';
+import { StripeInvoiceAdapter } from './invoice-adapter.js';
 import { STRIPE } from './errors.js';
 import { parseStripeEvent } from './webhook.js';
 import { stripeWebhookRoute } from './webhook-route.js';
 
 /**
- * Stripe: customers <-> Stripe Customers with the official client; changes come back through signed webhooks
+ * Stripe: customers <-> Stripe Customers and invoices <-> Stripe Invoices with the official client; changes come back through signed webhooks
  * (`POST /webhooks/stripe`). Needs STRIPE_SECRET_KEY; the webhook needs STRIPE_WEBHOOK_SECRET.
  */
 export const stripePlugin: ProviderPlugin<typeof stripeConfigShape> = {
   id: STRIPE,
-  entityTypes: [CUSTOMER],
+  entityTypes: [CUSTOMER, INVOICE],
   configShape: stripeConfigShape,
   create(config, { logger }) {
     if (!config.STRIPE_SECRET_KEY) {
@@ -32,7 +34,7 @@ export const stripePlugin: ProviderPlugin<typeof stripeConfigShape> = {
     if (!secret) logger.warn('STRIPE_WEBHOOK_SECRET is not set: /webhooks/stripe is disabled');
     return {
       id: STRIPE,
-      adapters: [new StripeCustomerAdapter(api)],
+      adapters: [new StripeCustomerAdapter(api), new StripeInvoiceAdapter(api)],
       parseInbound: (message) => parseStripeEvent(message, STRIPE_KEY_PREFIX),
       idempotencyKey: (eventId, operation) => `${STRIPE_KEY_PREFIX}${eventId}:${operation}`,
       webhook: secret ? (queue) => stripeWebhookRoute({ stripe, secret, queue, logger }) : undefined,

@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import { CUSTOMER } from '../../catalogs/customer/definition.js';
-import type { EntityType } from '../../core/enums.js';
-import type { InboundChange } from '../../core/provider.js';
+import { INVOICE } from '../../catalogs/invoice/definition.js';
+import type { InboundChange, RemoteRecord } from '../../core/provider.js';
+import { fromStripeInvoice } from './invoice-mappers.js';
 import { fromStripeCustomer } from './mappers.js';
 
 /**
@@ -27,11 +28,26 @@ export function verifyStripeWebhook(
   }
 }
 
-/** The events we act on, by the catalog they concern; `deleted` events carry no record worth comparing. */
-const EVENTS: ReadonlyMap<string, { entityType: EntityType; deleted: boolean }> = new Map([
-  ['customer.created', { entityType: CUSTOMER, deleted: false }],
-  ['customer.updated', { entityType: CUSTOMER, deleted: false }],
-  ['customer.deleted', { entityType: CUSTOMER, deleted: true }],
+/** How a record each kind of event is about reads, by the object's type (`object` on the wire). */
+const READERS = {
+  customer: { entityType: CUSTOMER, read: fromStripeCustomer as (object: never) => RemoteRecord },
+  invoice: { entityType: INVOICE, read: fromStripeInvoice as (object: never) => RemoteRecord },
+};
+
+/** The events we act on, by the object they concern; `deleted` events carry no record worth comparing. */
+type EventKind = { object: keyof typeof READERS; deleted: boolean };
+const EVENTS: ReadonlyMap<string, EventKind> = new Map<string, EventKind>([
+  ['customer.created', { object: 'customer', deleted: false }],
+  ['customer.updated', { object: 'customer', deleted: false }],
+  ['customer.deleted', { object: 'customer', deleted: true }],
+  // Every step of an invoice's lifecycle has an event of its own
+  // (https://docs.stripe.com/api/events/types#event_types-invoice.created); each only says "read it again".
+  // Invoice item events are left out: a change of items that changes the total comes with `invoice.updated`.
+  ...['created', 'updated', 'finalized', 'paid', 'voided', 'marked_uncollectible'].map((e): [string, EventKind] => [
+    `invoice.${e}`,
+    { object: 'invoice', deleted: false },
+  ]),
+  ['invoice.deleted', { object: 'invoice', deleted: true }],
 ]);
 
 /**
@@ -54,19 +70,18 @@ export function parseStripeEvent(message: unknown, ourKeyPrefix: string): Inboun
   const kind = event && typeof event.type === 'string' ? EVENTS.get(event.type) : undefined;
   if (!event || typeof event.id !== 'string' || !kind) return [];
   const object = event.data?.object as { id?: unknown; object?: unknown } | undefined;
-  if (!object || typeof object.id !== 'string') return [];
+  if (!object || typeof object.id !== 'string' || object.object !== kind.object) return [];
+  const { entityType, read } = READERS[kind.object];
   const key = event.request?.idempotency_key ?? null;
+  // A deleted record read back is bare, but its `*.deleted` event still shows it with our id: that names the local
+  // record when the delete races our create of it.
+  const record = read({ ...object, deleted: undefined } as never);
   const change: InboundChange = {
     eventId: event.id,
-    entityType: kind.entityType,
+    entityType,
     externalId: object.id,
     markedOurs: typeof key === 'string' && key.startsWith(ourKeyPrefix),
+    announced: kind.deleted ? { ...record, deleted: true, values: {} } : record,
   };
-  if (object.object === 'customer') {
-    // A deleted customer read back is bare, but the `customer.deleted` event still shows it with our id: that
-    // names the local record when the delete races our create of it.
-    const customer = fromStripeCustomer({ ...(object as Stripe.Customer), deleted: undefined } as Stripe.Customer);
-    change.announced = kind.deleted ? { ...customer, deleted: true, values: {} } : customer;
-  }
   return [change];
 }

@@ -11,7 +11,7 @@ import { CustomerType } from '../../customer/graphql/types.js';
 import { toCustomerType } from '../../customer/graphql/resolver.js';
 import { invoiceCatalog } from '../definition.js';
 import { Invoice, InvoiceStatus } from '../entity.js';
-import type { InvoiceFields } from '../validation.js';
+import { checkDueDateAhead, type InvoiceFields } from '../validation.js';
 import { CreateInvoiceInput, InvoiceConnection, InvoiceType, UpdateInvoiceInput } from './types.js';
 
 const def = invoiceCatalog;
@@ -72,6 +72,7 @@ export class InvoiceResolver {
     @Ctx() { em, services }: GraphQLContext,
     @Arg('input', () => CreateInvoiceInput) input: CreateInvoiceInput,
   ): Promise<InvoiceType> {
+    checkDueDateAhead(input.dueDate);
     const row = await services.changes.create(em, def, {
       customerId: input.customerId,
       amountCents: input.amountCents,
@@ -90,6 +91,7 @@ export class InvoiceResolver {
     @Arg('input', () => UpdateInvoiceInput) input: UpdateInvoiceInput,
   ): Promise<InvoiceType> {
     const { expectedVersion, ...fields } = input;
+    checkDueDateAhead(fields.dueDate);
     return change(ctx, id, fields, expectedVersion);
   }
 

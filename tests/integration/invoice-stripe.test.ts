@@ -1,0 +1,273 @@
+import type Stripe from 'stripe';
+import type { SalesforceEmulator } from '../../emulators/salesforce/index.js';
+import type { StripeEmulator } from '../../emulators/stripe/index.js';
+import { customersApi } from '../support/customers-api.js';
+import { expectEventually, present } from '../support/eventually.js';
+import type { TestApp } from '../support/harness.js';
+import { invoicesApi, type InvoiceData } from '../support/invoices-api.js';
+import { startAppWithBothProviders } from '../support/stripe.js';
+
+/**
+ * Invoices <-> Stripe Invoices through the real stripe client, with Salesforce following through the catalog, on
+ * real Postgres and Kafka.
+ */
+describe('invoice sync with Stripe (and Salesforce through the catalog)', () => {
+  let t: TestApp;
+  let emu: StripeEmulator;
+  let dashboard: Stripe;
+  let sf: SalesforceEmulator;
+
+  beforeAll(async () => {
+    ({ t, emu, dashboard, sf } = await startAppWithBothProviders());
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await emu?.close();
+    await sf?.close();
+  });
+  afterEach(() => {
+    emu.clearFaults();
+    emu.release();
+  });
+
+  const customers = () => customersApi(t);
+  const invoices = () => invoicesApi(t);
+  const stripeInvoice = (id: string) => dashboard.invoices.retrieve(id);
+  const sfInvoice = (id: string | null) =>
+    present(
+      sf.invoices().find((r) => r.Id === id),
+      `Salesforce invoice ${id}`,
+    );
+  /** Both providers hold `version` of the invoice. */
+  const settled = async (id: string, version: number) => {
+    const stripe = await invoices().synced(id, 'STRIPE', version);
+    const salesforce = await invoices().synced(id, 'SALESFORCE', version);
+    return { stripe: present(stripe.externalId, 'Stripe id'), salesforce: salesforce.externalId };
+  };
+  /** Waits for the catalog to show `expected`, then for both providers to hold that version. */
+  const arrives = async (id: string, expected: Partial<InvoiceData>) => {
+    const inv = await expectEventually(async () => {
+      const got = await invoices().get(id);
+      expect(got).toMatchObject(expected);
+      return got;
+    });
+    return { inv, ...(await settled(id, inv.version)) };
+  };
+  const customerAt = async (name: string, email: string) => {
+    const c = await customers().create(name, email);
+    const s = await customers().synced(c.id, 'STRIPE', 1);
+    await customers().synced(c.id, 'SALESFORCE', 1);
+    return { id: c.id, stripeId: present(s.externalId, 'Stripe customer id') };
+  };
+  const invoiceCalls = () => emu.requestLog().filter((r) => r.path.startsWith('/v1/invoice') && r.method !== 'GET');
+
+  it('a local invoice becomes a Stripe draft with its item; edits, finalize (numbered by Stripe) and pay follow', async () => {
+    const c = await customerAt('Grace Hopper', 'grace.stripe-inv@example.com');
+    const inv = await invoices().create({
+      customerId: c.id,
+      amountCents: 123456,
+      currency: 'USD',
+      description: 'Compiler consulting',
+      dueDate: '2027-01-31',
+    });
+    const ids = await settled(inv.id, 1);
+    expect(await stripeInvoice(ids.stripe)).toMatchObject({
+      customer: c.stripeId,
+      status: 'draft',
+      total: 123456,
+      currency: 'usd',
+      collection_method: 'send_invoice',
+      description: 'Compiler consulting',
+      metadata: { internal_id: inv.id },
+      number: null,
+    });
+    expect(new Date((await stripeInvoice(ids.stripe)).due_date! * 1000).toISOString().slice(0, 10)).toBe('2027-01-31');
+
+    expect((await invoices().update(inv.id, { amountCents: 99900, description: 'Revised' })).errors).toBeUndefined();
+    await settled(inv.id, 2);
+    expect(await stripeInvoice(ids.stripe)).toMatchObject({ total: 99900, description: 'Revised', status: 'draft' });
+
+    // Stripe numbers the invoice when it is finalized: the number comes back to the catalog and on to Salesforce.
+    expect((await invoices().move(inv.id, 'finalize')).errors).toBeUndefined();
+    const { inv: numbered } = await arrives(inv.id, { status: 'OPEN', number: expect.stringMatching(/-\d{4}$/) });
+    const atStripe = await stripeInvoice(ids.stripe);
+    expect(atStripe).toMatchObject({ status: 'open', number: numbered.number, amount_due: 99900 });
+    expect(sfInvoice(ids.salesforce)).toMatchObject({ Name: numbered.number, Status__c: 'Open', Amount__c: 999 });
+
+    expect((await invoices().move(inv.id, 'pay')).errors).toBeUndefined();
+    await settled(inv.id, numbered.version + 1);
+    expect(await stripeInvoice(ids.stripe)).toMatchObject({ status: 'paid', amount_paid: 99900 });
+    expect(sfInvoice(ids.salesforce).Status__c).toBe('Paid');
+    // Our own writes come back as webhooks and Outbound Messages: none changes the invoice again.
+    const calls = invoiceCalls().length;
+    await barrier();
+    expect((await invoices().get(inv.id)).version).toBe(numbered.version + 1);
+    expect(invoiceCalls().length).toBe(calls);
+  });
+
+  it('paid, voided and marked uncollectible in Stripe: the catalog follows and so does Salesforce', async () => {
+    const c = await customerAt('Barbara Liskov', 'barbara.stripe-inv@example.com');
+    const made = await Promise.all(
+      [100, 200, 300].map((amountCents) => invoices().create({ customerId: c.id, amountCents, currency: 'EUR' })),
+    );
+    for (const inv of made) expect((await invoices().move(inv.id, 'finalize')).errors).toBeUndefined();
+    const linked = [];
+    for (const inv of made) linked.push((await arrives(inv.id, { status: 'OPEN', number: expect.any(String) })).stripe);
+    const [paid, voided, bad] = linked as [string, string, string];
+
+    await dashboard.invoices.pay(paid, { paid_out_of_band: true });
+    await dashboard.invoices.voidInvoice(voided);
+    await dashboard.invoices.markUncollectible(bad);
+    const [p, v, u] = made as [InvoiceData, InvoiceData, InvoiceData];
+    expect(sfInvoice((await arrives(p.id, { status: 'PAID' })).salesforce).Status__c).toBe('Paid');
+    expect(sfInvoice((await arrives(v.id, { status: 'VOID' })).salesforce).Status__c).toBe('Void');
+    expect(sfInvoice((await arrives(u.id, { status: 'UNCOLLECTIBLE' })).salesforce).Status__c).toBe('Uncollectible');
+
+    // Uncollectible, then paid after all.
+    await dashboard.invoices.pay(bad, { paid_out_of_band: true });
+    expect(sfInvoice((await arrives(u.id, { status: 'PAID' })).salesforce).Status__c).toBe('Paid');
+  });
+
+  it('a draft edited in the Stripe dashboard comes back; one deleted there is deleted here and in Salesforce', async () => {
+    const c = await customerAt('Alan Kay', 'alan.stripe-inv@example.com');
+    const edited = await invoices().create({ customerId: c.id, amountCents: 1000, currency: 'USD' });
+    const gone = await invoices().create({ customerId: c.id, amountCents: 2000, currency: 'USD' });
+    const e = await settled(edited.id, 1);
+    const g = await settled(gone.id, 1);
+
+    await dashboard.invoices.update(e.stripe, { description: 'Edited in Stripe' });
+    const [item] = (await dashboard.invoiceItems.list({ invoice: e.stripe })).data;
+    await dashboard.invoiceItems.update(present(item, 'invoice item').id, { amount: 4321 });
+    const back = await arrives(edited.id, { description: 'Edited in Stripe', amountCents: 4321 });
+    expect(sfInvoice(back.salesforce)).toMatchObject({ Description__c: 'Edited in Stripe', Amount__c: 43.21 });
+
+    await dashboard.invoices.del(g.stripe);
+    await expectEventually(async () => expect((await invoices().get(gone.id)).deletedAt).not.toBeNull());
+    await expectEventually(() => expect(sf.invoices().find((r) => r.Id === g.salesforce)).toBeUndefined());
+  });
+
+  it('deleting a local draft deletes the Stripe draft', async () => {
+    const c = await customerAt('Niklaus Wirth', 'niklaus.stripe-inv@example.com');
+    const inv = await invoices().create({ customerId: c.id, amountCents: 700, currency: 'CHF' });
+    const ids = await settled(inv.id, 1);
+    expect((await invoices().remove(inv.id)).errors).toBeUndefined();
+    await settled(inv.id, 2);
+    await expect(stripeInvoice(ids.stripe)).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('an invoice made in the Stripe dashboard for a customer we do not know brings the customer in first', async () => {
+    const person = await dashboard.customers.create({ name: 'Edsger Dijkstra', email: 'ewd.stripe-inv@example.com' });
+    const draft = await dashboard.invoices.create({
+      customer: person.id,
+      collection_method: 'send_invoice',
+      days_until_due: 14,
+      currency: 'eur',
+      description: 'Made in the dashboard',
+    });
+    await dashboard.invoiceItems.create({ customer: person.id, invoice: draft.id!, amount: 4200, currency: 'eur' });
+    await dashboard.invoices.finalizeInvoice(draft.id!);
+
+    const local = await expectEventually(async () =>
+      present(
+        (await invoices().list()).find((i) => i.description === 'Made in the dashboard' && i.status === 'OPEN'),
+        'imported invoice',
+      ),
+    );
+    const customer = await customers().get(local.customerId);
+    expect(customer).toMatchObject({ name: 'Edsger Dijkstra', email: 'ewd.stripe-inv@example.com' });
+    const ids = await settled(local.id, local.version);
+    expect(ids.stripe).toBe(draft.id);
+    expect(local).toMatchObject({ amountCents: 4200, currency: 'EUR', number: expect.any(String) });
+    const contact = await customers().synced(customer.id, 'SALESFORCE', customer.version);
+    expect(sfInvoice(ids.salesforce)).toMatchObject({
+      Contact__c: contact.externalId,
+      Amount__c: 42,
+      Status__c: 'Open',
+      Name: local.number,
+    });
+    // Our id is stored on the Stripe invoice with the next write there (or at once): it names the record later.
+    await expectEventually(async () =>
+      expect((await stripeInvoice(draft.id!)).metadata).toEqual({ internal_id: local.id }),
+    );
+  });
+
+  it('an invoice with nothing to pay is marked paid by Stripe on finalizing, and the catalog learns it', async () => {
+    const c = await customerAt('Frances Allen', 'frances.stripe-inv@example.com');
+    const inv = await invoices().create({ customerId: c.id, amountCents: 0, currency: 'USD' });
+    await settled(inv.id, 1);
+    expect((await invoices().move(inv.id, 'finalize')).errors).toBeUndefined();
+    const { salesforce } = await arrives(inv.id, { status: 'PAID', number: expect.any(String) });
+    expect(sfInvoice(salesforce).Status__c).toBe('Paid');
+  });
+
+  it('a draft whose currency changes is replaced at Stripe (Stripe cannot change it) and the link follows', async () => {
+    const c = await customerAt('John Backus', 'john.stripe-inv@example.com');
+    const inv = await invoices().create({ customerId: c.id, amountCents: 5000, currency: 'USD' });
+    const first = await settled(inv.id, 1);
+    expect((await invoices().update(inv.id, { currency: 'JPY' })).errors).toBeUndefined();
+    const second = await settled(inv.id, 2);
+    expect(second.stripe).not.toBe(first.stripe);
+    expect(await stripeInvoice(second.stripe)).toMatchObject({ currency: 'jpy', total: 5000, status: 'draft' });
+    await expect(stripeInvoice(first.stripe)).rejects.toMatchObject({ statusCode: 404 });
+    expect(sfInvoice(second.salesforce)).toMatchObject({ Currency__c: 'JPY', Amount__c: 5000 });
+    // The old draft's `invoice.deleted` names no linked record: the invoice stays.
+    await barrier();
+    expect((await invoices().get(inv.id)).deletedAt).toBeNull();
+  });
+
+  it('moves made while the invoice waited for its customer go out together: the draft is made, finalized, paid', async () => {
+    // Stripe refuses the customer until the faults are cleared: it ends dead-lettered, its invoice waiting for it.
+    emu.injectFaults({ count: 1000, method: 'POST', path: '/v1/customers$', status: 503 });
+    const c = await customers().create('Kristen Nygaard', 'kristen.stripe-inv@example.com');
+    const inv = await invoices().create({ customerId: c.id, amountCents: 900, currency: 'NOK' });
+    await expectEventually(async () =>
+      expect(await invoices().status(inv.id, 'STRIPE')).toMatchObject({
+        state: 'PENDING',
+        waitingFor: { entityId: c.id },
+      }),
+    );
+    expect((await invoices().move(inv.id, 'finalize')).errors).toBeUndefined();
+    expect((await invoices().move(inv.id, 'pay')).errors).toBeUndefined();
+    await expectEventually(async () =>
+      expect(await customers().status(c.id, 'STRIPE')).toMatchObject({ state: 'FAILED' }),
+    );
+    expect(await invoices().status(inv.id, 'STRIPE')).toMatchObject({ state: 'PENDING', attempts: 0, lastError: null });
+
+    emu.clearFaults();
+    const retried = await t.gql(
+      `mutation($id: ID!) { retrySync(entityType: CUSTOMER, entityId: $id, provider: STRIPE) { state } }`,
+      {
+        id: c.id,
+      },
+    );
+    expect(retried.errors).toBeUndefined();
+    const { stripe } = await arrives(inv.id, { status: 'PAID', number: expect.any(String) });
+    expect(await stripeInvoice(stripe)).toMatchObject({ status: 'paid', total: 900, currency: 'nok' });
+  });
+
+  it('parents first: while Stripe refuses the customer, its invoice waits for it without using attempts', async () => {
+    emu.injectFaults({ count: 3, method: 'POST', path: '/v1/customers$', status: 503 });
+    const c = await customers().create('Ole-Johan Dahl', 'ole.stripe-inv@example.com');
+    const inv = await invoices().create({ customerId: c.id, amountCents: 1500, currency: 'NOK' });
+    const waiting = await expectEventually(async () => {
+      const s = await invoices().status(inv.id, 'STRIPE');
+      expect(s).toMatchObject({
+        state: 'PENDING',
+        attempts: 0,
+        waitingFor: { entityType: 'CUSTOMER', entityId: c.id },
+      });
+      return s;
+    });
+    expect(waiting.lastError).toBeNull();
+    const ids = await settled(inv.id, 1);
+    const customer = await customers().synced(c.id, 'STRIPE', 1);
+    expect((await stripeInvoice(ids.stripe)).customer).toBe(customer.externalId);
+  });
+
+  /** A later change that has fully settled shows that earlier events have been handled, without sleeping. */
+  async function barrier() {
+    const c = await customers().create('Barrier', `barrier-${Date.now()}@example.com`);
+    await customers().synced(c.id, 'STRIPE', 1);
+    await customers().synced(c.id, 'SALESFORCE', 1);
+  }
+});
