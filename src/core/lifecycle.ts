@@ -7,12 +7,36 @@ import { ConflictError } from './errors.js';
  * anything.
  */
 
+/**
+ * How a change may move the state: one allowed transition (a person's mutation), or any number of them (a
+ * provider's record read after it moved on more than once: Stripe finalized and paid an invoice between two of
+ * our reads, so we see draft -> paid, which went through open).
+ */
+export type Moves = 'step' | 'path';
+
+/** Whether `to` is reachable from `from` in one allowed transition, or in several. */
+export function canMove(transitions: Record<string, readonly string[]>, from: string, to: string, moves: Moves) {
+  if (moves === 'step') return (transitions[from] ?? []).includes(to);
+  const seen = new Set([from]);
+  const todo = [from];
+  while (todo.length > 0) {
+    for (const next of transitions[todo.pop()!] ?? []) {
+      if (next === to) return true;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      todo.push(next);
+    }
+  }
+  return false;
+}
+
 /** Why each refused field of a change is refused (empty: the change is allowed). */
 export function lifecycleRefusals<F extends FieldValues>(
   def: CatalogDefinition<F>,
   row: { id: string } & Partial<F>,
   next: Partial<F>,
   changes: readonly (keyof F & string)[],
+  moves: Moves = 'step',
 ): Array<{ field: keyof F & string; message: string; details: Record<string, unknown> }> {
   const lifecycle = def.lifecycle;
   if (!lifecycle) return [];
@@ -20,7 +44,7 @@ export function lifecycleRefusals<F extends FieldValues>(
   const from = String(row[lifecycle.field]);
   if (changes.includes(lifecycle.field)) {
     const to = String(next[lifecycle.field]);
-    if (!(lifecycle.transitions[from] ?? []).includes(to))
+    if (!canMove(lifecycle.transitions, from, to, moves))
       out.push({
         field: lifecycle.field,
         message: `${def.label} ${row.id} cannot go from ${from} to ${to}`,
@@ -45,8 +69,9 @@ export function checkLifecycle<F extends FieldValues>(
   row: { id: string } & Partial<F>,
   next: Partial<F>,
   changes: readonly (keyof F & string)[],
+  moves: Moves = 'step',
 ): void {
-  const refused = lifecycleRefusals(def, row, next, changes)[0];
+  const refused = lifecycleRefusals(def, row, next, changes, moves)[0];
   if (refused) throw new ConflictError(refused.message, refused.details);
 }
 

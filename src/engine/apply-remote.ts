@@ -76,7 +76,9 @@ export async function applyRemoteRecord<F extends FieldValues>(
         // A provider change the lifecycle forbids (a paid invoice set back to draft in Salesforce): the catalog
         // keeps its value of those fields and writes it back to the provider; the other fields apply.
         const refused = new Set(
-          lifecycleRefusals(def, row as never, verdict.changed, Object.keys(verdict.changed)).map((r) => r.field),
+          lifecycleRefusals(def, row as never, verdict.changed, Object.keys(verdict.changed), 'path').map(
+            (r) => r.field,
+          ),
         );
         const changed = Object.fromEntries(Object.entries(verdict.changed).filter(([f]) => !refused.has(f)));
         const holds = verdict.providerHoldsResult && refused.size === 0;

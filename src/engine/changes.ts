@@ -70,7 +70,9 @@ export class CatalogChanges {
   ): Promise<CatalogRow<F>> {
     return em.transactional(async (tx) => {
       await checkParentsLive(tx, def, def.normalize(input));
-      const { row, changed } = await records.update(tx, def, id, input, expectedVersion);
+      // A provider's record may have moved on several times since we last read it (core/lifecycle.ts `Moves`).
+      const moves = source.origin === LOCAL.origin ? 'step' : 'path';
+      const { row, changed } = await records.update(tx, def, id, input, expectedVersion, moves);
       if (changed) await this.record(tx, def, row, 'updated', source);
       return row;
     });

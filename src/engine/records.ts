@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { CatalogDefinition, CatalogRow, FieldValues, RawValues } from '../core/catalog.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
-import { checkDeletable, checkLifecycle } from '../core/lifecycle.js';
+import { checkDeletable, checkLifecycle, type Moves } from '../core/lifecycle.js';
 import { UUID } from '../core/text.js';
 
 export function isUuid(id: string): boolean {
@@ -68,6 +68,7 @@ export const records = {
     id: string,
     input: RawValues<F>,
     expectedVersion?: number,
+    moves: Moves = 'step',
   ): Promise<{ row: CatalogRow<F>; changed: boolean }> {
     const fields = def.normalize(input);
     const row = await records.lockLive(tx, def, id);
@@ -78,7 +79,7 @@ export const records = {
     }
     const changes = def.fields.filter((f) => fields[f] !== undefined && fields[f] !== row[f]);
     if (changes.length === 0) return { row, changed: false };
-    checkLifecycle(def, row as { id: string } & Partial<F>, fields, changes);
+    checkLifecycle(def, row as { id: string } & Partial<F>, fields, changes, moves);
     for (const f of changes) (row as FieldValues)[f] = fields[f]!;
     await tx.flush();
     return { row, changed: true };

@@ -1,11 +1,11 @@
 import type Stripe from 'stripe';
 import type { SalesforceEmulator } from '../../emulators/salesforce/index.js';
-import type { StripeEmulator } from '../../emulators/stripe/index.js';
+import { signatureHeader, type StripeEmulator } from '../../emulators/stripe/index.js';
 import { customersApi } from '../support/customers-api.js';
 import { expectEventually, present } from '../support/eventually.js';
 import type { TestApp } from '../support/harness.js';
 import { invoicesApi, type InvoiceData } from '../support/invoices-api.js';
-import { startAppWithBothProviders } from '../support/stripe.js';
+import { startAppWithBothProviders, STRIPE_WEBHOOK_SECRET } from '../support/stripe.js';
 
 /**
  * Invoices <-> Stripe Invoices through the real stripe client, with Salesforce following through the catalog, on
@@ -263,6 +263,106 @@ describe('invoice sync with Stripe (and Salesforce through the catalog)', () => 
     const customer = await customers().synced(c.id, 'STRIPE', 1);
     expect((await stripeInvoice(ids.stripe)).customer).toBe(customer.externalId);
   });
+
+  it('duplicate and late events change nothing: the current invoice is read, never the event payload', async () => {
+    const c = await customerAt('Tony Hoare', 'tony.stripe-inv@example.com');
+    const inv = await invoices().create({ customerId: c.id, amountCents: 3300, currency: 'GBP' });
+    const { stripe } = await settled(inv.id, 1);
+    await dashboard.invoices.finalizeInvoice(stripe);
+    await dashboard.invoices.pay(stripe, { paid_out_of_band: true });
+    const paid = (await arrives(inv.id, { status: 'PAID' })).inv;
+    const events = emu.deliveredEvents().filter((e) => e.data.object.id === stripe);
+    const created = present(
+      events.find((e) => e.type === 'invoice.created'),
+      'invoice.created',
+    );
+    const finalized = present(
+      events.find((e) => e.type === 'invoice.finalized'),
+      'invoice.finalized',
+    );
+    // The same event again (Stripe retries), and an old one under a new id (a late, out-of-order delivery).
+    expect((await postEvent(finalized)).status).toBe(200);
+    expect((await postEvent({ ...created, id: `${created.id}_late` })).status).toBe(200);
+    await barrier();
+    expect(await invoices().get(inv.id)).toMatchObject({ status: 'PAID', version: paid.version });
+  });
+
+  it('concurrent edits: our description update held at Stripe while a person changes the amount there; both win', async () => {
+    const c = await customerAt('Leslie Lamport', 'leslie.stripe-inv@example.com');
+    const inv = await invoices().create({ customerId: c.id, amountCents: 1000, currency: 'USD' });
+    const { stripe } = await settled(inv.id, 1);
+    emu.injectFaults({ count: 1, method: 'POST', path: `/v1/invoices/${stripe}$`, hold: 'ours' });
+    expect((await invoices().update(inv.id, { description: 'Ours' })).errors).toBeUndefined();
+    await expectEventually(() => expect(emu.held()).toHaveLength(1));
+    const [item] = (await dashboard.invoiceItems.list({ invoice: stripe })).data;
+    await dashboard.invoiceItems.update(present(item, 'item').id, { amount: 2500 });
+    emu.release('ours');
+    const both = await arrives(inv.id, { description: 'Ours', amountCents: 2500 });
+    expect(await stripeInvoice(stripe)).toMatchObject({ description: 'Ours', total: 2500 });
+    expect(sfInvoice(both.salesforce)).toMatchObject({ Description__c: 'Ours', Amount__c: 25 });
+  });
+
+  it('imports Stripe invoices made while webhooks were off, bringing their customers in first', async () => {
+    emu.setWebhookUrl(undefined);
+    let made: Stripe.Invoice[];
+    try {
+      const person = await dashboard.customers.create({ name: 'Import Me', email: 'import.stripe-inv@example.com' });
+      made = [];
+      for (const amount of [111, 222, 333]) {
+        const draft = await dashboard.invoices.create({
+          customer: person.id,
+          collection_method: 'send_invoice',
+          days_until_due: 7,
+          currency: 'usd',
+        });
+        await dashboard.invoiceItems.create({ customer: person.id, invoice: draft.id!, amount, currency: 'usd' });
+        made.push(draft);
+      }
+      await dashboard.invoices.finalizeInvoice(made[2]!.id!);
+    } finally {
+      emu.setWebhookUrl(`${t.url}/webhooks/stripe`);
+    }
+    const started = await t.gql<{ importFromProvider: { id: string } }>(
+      `mutation { importFromProvider(provider: STRIPE, entityType: INVOICE) { id } }`,
+    );
+    expect(started.errors).toBeUndefined();
+    const job = await expectEventually(async () => {
+      const r = await t.gql<{ importJob: Record<string, unknown> }>(
+        `query($id: ID!) { importJob(id: $id) { status processed created error } }`,
+        { id: started.data!.importFromProvider.id },
+      );
+      expect(r.data!.importJob).toMatchObject({ status: 'COMPLETED', error: null });
+      return r.data!.importJob;
+    });
+    expect(job.created).toBe(3);
+    const imported = await Promise.all(
+      made.map((m) =>
+        expectEventually(async () =>
+          present(
+            (await invoices().list()).find((i) => i.syncStatus.some((s) => s.externalId === m.id)),
+            `invoice ${m.id}`,
+          ),
+        ),
+      ),
+    );
+    expect(imported.map((i) => [i.amountCents, i.status])).toEqual([
+      [111, 'DRAFT'],
+      [222, 'DRAFT'],
+      [333, 'OPEN'],
+    ]);
+    const customer = await customers().get(imported[0]!.customerId);
+    expect(customer).toMatchObject({ name: 'Import Me' });
+    for (const i of imported) await settled(i.id, (await invoices().get(i.id)).version);
+  });
+
+  async function postEvent(event: object) {
+    const body = JSON.stringify(event);
+    return fetch(`${t.url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signatureHeader(body, STRIPE_WEBHOOK_SECRET) },
+      body,
+    });
+  }
 
   /** A later change that has fully settled shows that earlier events have been handled, without sleeping. */
   async function barrier() {

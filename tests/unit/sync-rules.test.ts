@@ -1,7 +1,8 @@
 import { customerCatalog } from '../../src/catalogs/customer/definition.js';
+import { invoiceCatalog } from '../../src/catalogs/invoice/definition.js';
 import type { CatalogDefinition, RawValues } from '../../src/core/catalog.js';
 import { ConflictError } from '../../src/core/errors.js';
-import { checkLifecycle } from '../../src/core/lifecycle.js';
+import { canMove, checkLifecycle } from '../../src/core/lifecycle.js';
 import type { RemoteRecord } from '../../src/core/provider.js';
 import {
   contentHash,
@@ -187,6 +188,18 @@ describe('checkLifecycle', () => {
     expect(() => checkLifecycle(tickets, { ...row, state: 'closed' }, { state: 'open' }, ['state'])).toThrow(
       'Ticket t1 cannot go from closed to open',
     );
+  });
+  it("accepts a provider's move through states we never saw, but never one backwards", () => {
+    // Stripe finalized and paid an invoice between two of our reads: draft -> paid, which went through open.
+    const draft = { id: 'i1', status: 'draft' };
+    expect(() => checkLifecycle(invoiceCatalog, draft, { status: 'paid' }, ['status'])).toThrow(ConflictError);
+    expect(() => checkLifecycle(invoiceCatalog, draft, { status: 'paid' }, ['status'], 'path')).not.toThrow();
+    expect(() =>
+      checkLifecycle(invoiceCatalog, { id: 'i1', status: 'paid' }, { status: 'open' }, ['status'], 'path'),
+    ).toThrow('Invoice i1 cannot go from paid to open');
+    expect(canMove({ a: ['b'], b: ['a', 'c'] }, 'a', 'c', 'path')).toBe(true);
+    expect(canMove({ a: ['b'], b: ['a'] }, 'a', 'c', 'path')).toBe(false);
+    expect(canMove({ a: ['b'], b: ['c'] }, 'a', 'c', 'step')).toBe(false);
   });
   it('refuses edits of fields frozen once the record left the states that allow them', () => {
     expect(() => checkLifecycle(tickets, row, { points: 5 }, ['points'])).not.toThrow();
