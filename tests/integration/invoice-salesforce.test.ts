@@ -222,3 +222,71 @@ describe('invoice sync with Salesforce', () => {
     });
   });
 });
+
+/** With the poll and Outbound Messages off, only an import brings Salesforce's invoices in. */
+describe('invoice import from Salesforce', () => {
+  let t: TestApp;
+  let sf: SalesforceEmulator;
+
+  beforeAll(async () => {
+    sf = await startSalesforce();
+    t = await startTestApp({ SYNC_PROVIDERS: 'SALESFORCE', ...salesforceEnv(sf), SALESFORCE_POLL_INTERVAL_MS: '0' });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await sf?.close();
+  });
+
+  it('imports invoice records, bringing in their Contacts first, and links them by our id afterwards', async () => {
+    const contactId = sf.ui.create('Contact', {
+      FirstName: 'Ada',
+      LastName: 'Import',
+      Email: 'ada.import@example.com',
+    });
+    const made = [
+      sf.ui.create('Catalog_Invoice__c', {
+        Name: 'INV-1',
+        Contact__c: contactId,
+        Amount__c: 12.5,
+        Currency__c: 'USD',
+        Status__c: 'Open',
+      }),
+      sf.ui.create('Catalog_Invoice__c', {
+        Name: 'Draft',
+        Contact__c: contactId,
+        Amount__c: 300,
+        Currency__c: 'JPY',
+        Status__c: 'Draft',
+      }),
+    ];
+    const importInvoices = async () => {
+      const started = await t.gql<{ importFromProvider: { id: string } }>(
+        `mutation { importFromProvider(provider: SALESFORCE, entityType: INVOICE) { id } }`,
+      );
+      expect(started.errors).toBeUndefined();
+      return expectEventually(async () => {
+        const r = await t.gql<{ importJob: Record<string, unknown> }>(
+          `query($id: ID!) { importJob(id: $id) { status processed created linked unchanged error } }`,
+          { id: started.data!.importFromProvider.id },
+        );
+        expect(r.data!.importJob).toMatchObject({ status: 'COMPLETED', error: null });
+        return r.data!.importJob;
+      });
+    };
+    expect(await importInvoices()).toMatchObject({ processed: 2, created: 2 });
+    const local = await invoicesApi(t).list();
+    expect(local.map((i) => [i.number, i.amountCents, i.currency, i.status])).toEqual(
+      expect.arrayContaining([
+        ['INV-1', 1250, 'USD', 'OPEN'],
+        [null, 300, 'JPY', 'DRAFT'],
+      ]),
+    );
+    expect(local).toHaveLength(2);
+    const customer = await customersApi(t).get(local[0]!.customerId);
+    expect(customer).toMatchObject({ name: 'Ada Import', email: 'ada.import@example.com' });
+    // Our id is written to each record (its External ID field), so a second import links by it and changes nothing.
+    for (const id of made)
+      await expectEventually(() => expect(sf.invoices().find((r) => r.Id === id)?.Catalog_Sync_Id__c).toBeTruthy());
+    expect(await importInvoices()).toMatchObject({ processed: 2, created: 0, unchanged: 2 });
+  });
+});

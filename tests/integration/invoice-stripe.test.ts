@@ -128,6 +128,33 @@ describe('invoice sync with Stripe (and Salesforce through the catalog)', () => 
     expect(sfInvoice((await arrives(u.id, { status: 'PAID' })).salesforce).Status__c).toBe('Paid');
   });
 
+  it('voided and marked uncollectible here, then paid: Stripe and Salesforce follow each move', async () => {
+    const c = await customerAt('Per Brinch Hansen', 'per.stripe-inv@example.com');
+    const [a, b] = await Promise.all(
+      [100, 200].map((amountCents) => invoices().create({ customerId: c.id, amountCents, currency: 'DKK' })),
+    );
+    const moveTo = async (id: string, to: 'pay' | 'void' | 'uncollectible') => {
+      expect((await invoices().move(id, to)).errors).toBeUndefined();
+      return settled(id, (await invoices().get(id)).version);
+    };
+    // Each finalize waits for Stripe's number to come back, so the next move is the only change in flight.
+    const finalize = async (id: string) => {
+      expect((await invoices().move(id, 'finalize')).errors).toBeUndefined();
+      await arrives(id, { status: 'OPEN', number: expect.any(String) });
+    };
+    await finalize(a!.id);
+    const voided = await moveTo(a!.id, 'void');
+    expect(await stripeInvoice(voided.stripe)).toMatchObject({ status: 'void' });
+    expect(sfInvoice(voided.salesforce).Status__c).toBe('Void');
+    await finalize(b!.id);
+    const bad = await moveTo(b!.id, 'uncollectible');
+    expect(await stripeInvoice(bad.stripe)).toMatchObject({ status: 'uncollectible' });
+    expect(sfInvoice(bad.salesforce).Status__c).toBe('Uncollectible');
+    const paid = await moveTo(b!.id, 'pay');
+    expect(await stripeInvoice(paid.stripe)).toMatchObject({ status: 'paid', amount_paid: 200 });
+    expect(sfInvoice(paid.salesforce).Status__c).toBe('Paid');
+  });
+
   it('a draft edited in the Stripe dashboard comes back; one deleted there is deleted here and in Salesforce', async () => {
     const c = await customerAt('Alan Kay', 'alan.stripe-inv@example.com');
     const edited = await invoices().create({ customerId: c.id, amountCents: 1000, currency: 'USD' });
