@@ -4,7 +4,9 @@
  * concurrent clients (default 10), and a hard deadline of BENCH_TIMEOUT_MS (default 120 s).
  *
  * Prints: createCustomer latency (p50/p95/p99), mutations per second, time until every event is on Kafka, time
- * until every customer is SYNCED in Stripe and in Salesforce, and the process's peak RSS.
+ * until every customer is SYNCED in Stripe and in Salesforce, and the process's peak RSS. Then BENCH_INVOICES
+ * invoices (default 100, one per customer) are created and finalized: time until all are SYNCED (numbered by
+ * Stripe, the number carried on to Salesforce) and provider calls per invoice.
  */
 import 'reflect-metadata';
 import { startSalesforceEmulator } from '../emulators/salesforce/index.js';
@@ -16,6 +18,7 @@ import { KafkaBroker, startPostgres } from '../scripts/lib/services.mjs';
 
 const N = Number(process.env.BENCH_CUSTOMERS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+const INVOICES = Math.min(N, Number(process.env.BENCH_INVOICES ?? 100));
 const DEADLINE = Date.now() + Number(process.env.BENCH_TIMEOUT_MS ?? 120_000);
 
 const pct = (xs: number[], p: number) =>
@@ -58,27 +61,41 @@ stripe.setWebhookUrl(`${app.http!.url}/webhooks/stripe`);
 sf.setOutboundMessageUrl(`${app.http!.url}/webhooks/salesforce`);
 
 try {
-  const latencies: number[] = [];
-  let next = 0;
+  const gql = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
+    const res = await fetch(`${app.http!.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: T; errors?: unknown[] };
+    if (!res.ok || body.errors) throw new Error(`GraphQL failed: ${res.status} ${JSON.stringify(body.errors)}`);
+    return body.data!;
+  };
+  /** Runs `task(i)` for i in [0, n) on CONCURRENCY clients; returns each call's latency. */
+  const clients = async (n: number, task: (i: number) => Promise<unknown>) => {
+    const latencies: number[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < n && Date.now() < DEADLINE) {
+          const i = next++;
+          const t0 = performance.now();
+          await task(i);
+          latencies.push(performance.now() - t0);
+        }
+      }),
+    );
+    return latencies;
+  };
+  const customerIds: string[] = [];
   const started = Date.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < N && Date.now() < DEADLINE) {
-        const i = next++;
-        const t0 = performance.now();
-        const res = await fetch(`${app.http!.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            query: 'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }',
-            variables: { i: { name: `Bench Customer ${i}`, email: `bench${i}@example.com` } },
-          }),
-        });
-        if (!res.ok) throw new Error(`createCustomer failed: ${res.status}`);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
+  const latencies = await clients(N, async (i) => {
+    const data = await gql<{ createCustomer: { id: string } }>(
+      'mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }',
+      { i: { name: `Bench Customer ${i}`, email: `bench${i}@example.com` } },
+    );
+    customerIds[i] = data.createCustomer.id;
+  });
   const mutateMs = Date.now() - started;
   const db = app.orm.em.fork();
   const count = async (sql: string) => Number((await db.execute<{ n: string }[]>(sql))[0]!.n);
@@ -86,10 +103,31 @@ try {
     'the outbox to drain',
     async () => (await count('select count(*) as n from outbox_event where published_at is null')) === 0,
   );
-  const synced = (p: string) => `select count(*) as n from sync_state where provider = '${p}' and state = 'SYNCED'`;
+  const synced = (p: string, type = 'CUSTOMER') =>
+    `select count(*) as n from sync_state where provider = '${p}' and entity_type = '${type}' and state = 'SYNCED'`;
   const stripeMs = await until('Stripe sync', async () => (await count(synced('STRIPE'))) >= N);
   const sfMs = await until('Salesforce sync', async () => (await count(synced('SALESFORCE'))) >= N);
   const total = Date.now() - started;
+  const customerCalls = { stripe: stripe.requestLog().length, salesforce: sf.requestLog().length };
+
+  // Invoices: create and finalize one per customer; done when both providers hold the numbered invoice.
+  const invoicesStarted = Date.now();
+  await clients(INVOICES, async (i) => {
+    const { createInvoice } = await gql<{ createInvoice: { id: string } }>(
+      'mutation($i: CreateInvoiceInput!) { createInvoice(input: $i) { id } }',
+      { i: { customerId: customerIds[i], amountCents: 1000 + i, currency: 'USD', description: `Bench ${i}` } },
+    );
+    await gql('mutation($id: ID!) { finalizeInvoice(id: $id) { id } }', { id: createInvoice.id });
+  });
+  const numberedAndSynced = `select count(*) as n from invoice i where i.number is not null and not exists (
+      select 1 from sync_state s where s.entity_type = 'INVOICE' and s.entity_id = i.id
+        and (s.state <> 'SYNCED' or s.target_version <> i.version))`;
+  await until('invoice sync', async () => (await count(numberedAndSynced)) >= INVOICES);
+  const invoicesMs = Date.now() - invoicesStarted;
+  const invoiceCalls = {
+    stripe: stripe.requestLog().length - customerCalls.stripe,
+    salesforce: sf.requestLog().length - customerCalls.salesforce,
+  };
   console.log(
     JSON.stringify(
       {
@@ -105,8 +143,13 @@ try {
         allSyncedToStripeMs: mutateMs + publishedMs + stripeMs,
         allSyncedToSalesforceMs: mutateMs + publishedMs + stripeMs + sfMs,
         endToEndCustomersPerSecond: +((N / total) * 1000).toFixed(1),
-        stripeApiCalls: stripe.requestLog().length,
-        salesforceApiCalls: sf.requestLog().length,
+        stripeApiCalls: customerCalls.stripe,
+        salesforceApiCalls: customerCalls.salesforce,
+        invoices: INVOICES,
+        invoicesCreatedFinalizedAndSyncedMs: invoicesMs,
+        endToEndInvoicesPerSecond: +((INVOICES / invoicesMs) * 1000).toFixed(1),
+        stripeCallsPerInvoice: +(invoiceCalls.stripe / INVOICES).toFixed(2),
+        salesforceCallsPerInvoice: +(invoiceCalls.salesforce / INVOICES).toFixed(2),
         peakRssMiB: Math.round(peakRss / 2 ** 20),
       },
       null,
