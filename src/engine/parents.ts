@@ -63,12 +63,20 @@ export async function wakeChildren(
   provider: ProviderId,
 ): Promise<number> {
   if (children.length === 0) return 0;
-  const waiting = await tx.find(SyncState, {
-    provider,
-    waitingForType: parent.entityType,
-    waitingForId: parentId,
-    entityType: { $in: children.map((c) => c.entityType) },
-  });
+  // Skip the waiting children another transaction holds: it is either that child's own worker, blocked reading
+  // this parent's link (it sees the link once we commit, and writes the child), or a change of the child, whose
+  // event checks the parent again. Waiting for it instead would lock child after parent, the reverse of the
+  // worker's order (child, then the parent's link): a deadlock (tests/integration/invoice-stripe.test.ts).
+  const waiting = await tx.find(
+    SyncState,
+    {
+      provider,
+      waitingForType: parent.entityType,
+      waitingForId: parentId,
+      entityType: { $in: children.map((c) => c.entityType) },
+    },
+    { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
+  );
   // Oldest record first, all under the parent's id as message key: one partition, so they go out in that order.
   const queued: Array<{ child: AnyCatalog; id: string; createdAt: number }> = [];
   for (const child of children) {

@@ -1,9 +1,12 @@
+import pg from 'pg';
 import type Stripe from 'stripe';
 import type { SalesforceEmulator } from '../../emulators/salesforce/index.js';
 import { signatureHeader, type StripeEmulator } from '../../emulators/stripe/index.js';
 import { customersApi } from '../support/customers-api.js';
 import { expectEventually, present } from '../support/eventually.js';
-import type { TestApp } from '../support/harness.js';
+import { catalogTopic } from '../../src/core/topics.js';
+import { createKafkaTransport } from '../../src/platform/kafka.js';
+import { collectEvents, testLogger, type TestApp } from '../support/harness.js';
 import { invoicesApi, type InvoiceData } from '../support/invoices-api.js';
 import { startAppWithBothProviders, STRIPE_WEBHOOK_SECRET } from '../support/stripe.js';
 
@@ -126,6 +129,23 @@ describe('invoice sync with Stripe (and Salesforce through the catalog)', () => 
     // Uncollectible, then paid after all.
     await dashboard.invoices.pay(bad, { paid_out_of_band: true });
     expect(sfInvoice((await arrives(u.id, { status: 'PAID' })).salesforce).Status__c).toBe('Paid');
+  });
+
+  it("a finalize applied at Stripe whose reply was lost: the retry finds it open and still reads Stripe's number", async () => {
+    const c = await customerAt('Jean Sammet', 'jean.stripe-inv@example.com');
+    const inv = await invoices().create({ customerId: c.id, amountCents: 4000, currency: 'USD' });
+    const { stripe } = await settled(inv.id, 1);
+    emu.injectFaults({
+      count: 1,
+      method: 'POST',
+      path: `/v1/invoices/${stripe}/finalize$`,
+      phase: 'after',
+      status: 503,
+    });
+    expect((await invoices().move(inv.id, 'finalize')).errors).toBeUndefined();
+    const { inv: numbered, salesforce } = await arrives(inv.id, { status: 'OPEN', number: expect.any(String) });
+    expect(numbered.number).toBe((await stripeInvoice(stripe)).number);
+    expect(sfInvoice(salesforce).Name).toBe(numbered.number);
   });
 
   it('voided and marked uncollectible here, then paid: Stripe and Salesforce follow each move', async () => {
@@ -272,6 +292,65 @@ describe('invoice sync with Stripe (and Salesforce through the catalog)', () => 
     expect(await stripeInvoice(stripe)).toMatchObject({ status: 'paid', total: 900, currency: 'nok' });
   });
 
+  it('parents first without deadlock: a redelivered invoice event checks its customer while the customer is linked', async () => {
+    // The invoice waits for its customer (marked, committed). The customer's create is then applied at Stripe with
+    // its reply held (its worker holds the customer's sync-state lock across the call) while the invoice's event
+    // is delivered again (Kafka delivers at least once): that worker locks the invoice and waits to read the
+    // customer's link. The link then wakes the invoice; it must not need the lock the other worker holds.
+    const db = new pg.Client({ connectionString: t.config.DATABASE_URL });
+    await db.connect();
+    const events = await collectEvents([catalogTopic('INVOICE')]);
+    const kafka = createKafkaTransport({
+      brokers: t.config.KAFKA_BROKERS,
+      clientId: 't',
+      logger: testLogger,
+    });
+    try {
+      const deadlocks = async () =>
+        Number(
+          (
+            await db.query<{ n: string }>(
+              'select deadlocks as n from pg_stat_database where datname = current_database()',
+            )
+          ).rows[0]!.n,
+        );
+      const before = await deadlocks();
+      emu.injectFaults({ count: 1000, method: 'POST', path: '/v1/customers$', status: 503 });
+      const c = await customers().create('Peter Naur', 'peter.stripe-inv@example.com');
+      const inv = await invoices().create({ customerId: c.id, amountCents: 800, currency: 'DKK' });
+      await expectEventually(async () =>
+        expect(await invoices().status(inv.id, 'STRIPE')).toMatchObject({ waitingFor: { entityId: c.id } }),
+      );
+      emu.clearFaults();
+      emu.injectFaults({ count: 1, method: 'POST', path: '/v1/customers$', hold: 'customer' });
+      await expectEventually(() => expect(emu.held()).toHaveLength(1), { timeoutMs: 30_000 });
+      const created = await expectEventually(() =>
+        present(
+          events.events.find((e) => e.entityId === inv.id),
+          'invoice event',
+        ),
+      );
+      const { key, ...envelope } = created;
+      await kafka.publish([{ topic: catalogTopic('INVOICE'), key: key ?? inv.id, value: JSON.stringify(envelope) }]);
+      await expectEventually(async () => {
+        const waits = await db.query(
+          `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        expect(waits.rowCount).toBeGreaterThan(0);
+      });
+      emu.release('customer');
+      const ids = await settled(inv.id, 1);
+      expect((await stripeInvoice(ids.stripe)).customer).toBe((await customers().status(c.id, 'STRIPE')).externalId);
+      // PostgreSQL reports a backend's counters when its transaction ends: a later write of ours flushes them.
+      await barrier();
+      expect(await deadlocks()).toBe(before);
+    } finally {
+      await events.stop();
+      await kafka.close();
+      await db.end();
+    }
+  });
+
   it('parents first: while Stripe refuses the customer, its invoice waits for it without using attempts', async () => {
     emu.injectFaults({ count: 3, method: 'POST', path: '/v1/customers$', status: 503 });
     const c = await customers().create('Ole-Johan Dahl', 'ole.stripe-inv@example.com');
@@ -298,15 +377,16 @@ describe('invoice sync with Stripe (and Salesforce through the catalog)', () => 
     await dashboard.invoices.finalizeInvoice(stripe);
     await dashboard.invoices.pay(stripe, { paid_out_of_band: true });
     const paid = (await arrives(inv.id, { status: 'PAID' })).inv;
-    const events = emu.deliveredEvents().filter((e) => e.data.object.id === stripe);
-    const created = present(
-      events.find((e) => e.type === 'invoice.created'),
-      'invoice.created',
-    );
-    const finalized = present(
-      events.find((e) => e.type === 'invoice.finalized'),
-      'invoice.finalized',
-    );
+    // Deliveries are independent and unordered: wait until both have been delivered.
+    const delivered = (type: string) =>
+      expectEventually(() =>
+        present(
+          emu.deliveredEvents().find((e) => e.type === type && e.data.object.id === stripe),
+          type,
+        ),
+      );
+    const created = await delivered('invoice.created');
+    const finalized = await delivered('invoice.finalized');
     // The same event again (Stripe retries), and an old one under a new id (a late, out-of-order delivery).
     expect((await postEvent(finalized)).status).toBe(200);
     expect((await postEvent({ ...created, id: `${created.id}_late` })).status).toBe(200);

@@ -4,6 +4,7 @@ import {
   DEFAULT_DAYS_UNTIL_DUE,
   fromStripeInvoice,
   fromTimestamp,
+  holdsUnreadValues,
   movesBetween,
   toDueTimestamp,
   toStripeInvoiceCreateParams,
@@ -93,6 +94,14 @@ describe('Stripe invoice mappers', () => {
     expect(toStripeInvoiceUpdateParams(record, { amountCents: 5, status: 'open', dueDate: null }, false)).toBe(
       undefined,
     );
+  });
+
+  it('knows when Stripe holds values it assigned that the record lacks', () => {
+    const numbered = { ...record, number: 'ABCD1234-0001', status: 'open' };
+    expect(holdsUnreadValues(stripeInvoice(), numbered)).toBe(false);
+    expect(holdsUnreadValues(stripeInvoice(), record)).toBe(true); // the number
+    expect(holdsUnreadValues(stripeInvoice({ due_date: toDueTimestamp('2027-03-01') }), numbered)).toBe(true);
+    expect(holdsUnreadValues(stripeInvoice({ number: null, due_date: null, status: 'draft' }), record)).toBe(false);
   });
 
   it('reads Stripe invoices in our fields, with Stripe customer ids for the engine to translate', () => {

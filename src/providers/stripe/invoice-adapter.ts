@@ -8,6 +8,7 @@ import { writeOneByOne, type StripeApi } from './api.js';
 import { isMissing, STRIPE, toProviderError } from './errors.js';
 import {
   fromStripeInvoice,
+  holdsUnreadValues,
   movesBetween,
   toStripeInvoiceCreateParams,
   toStripeInvoiceUpdateParams,
@@ -107,8 +108,8 @@ export class StripeInvoiceAdapter implements EntityAdapter<InvoiceFields> {
       await this.api.call('invoice update', (stripe) =>
         stripe.invoices.update(id, params, { idempotencyKey: w.idempotencyKey }),
       );
-    const readBack = current ? await this.move(id, current.status ?? 'draft', inv.status, w.idempotencyKey) : false;
-    return { ok: true, externalId: id, readBack };
+    const moved = current ? await this.move(id, current.status ?? 'draft', inv.status, w.idempotencyKey) : false;
+    return { ok: true, externalId: id, readBack: moved || (!!current && holdsUnreadValues(current, inv)) };
   }
 
   /**

@@ -126,3 +126,12 @@ export function fromStripeInvoice(inv: Stripe.Invoice | Stripe.DeletedInvoice): 
     },
   };
 }
+
+/**
+ * Stripe holds values it assigned that the record lacks (a number, a due date it computed): e.g. a finalize applied
+ * at Stripe whose reply was lost, found done when the write is repeated. The engine must read them back.
+ */
+export function holdsUnreadValues(current: Stripe.Invoice, inv: RecordSnapshot<InvoiceFields>): boolean {
+  const held = fromStripeInvoice(current).values;
+  return (held.number ?? null) !== inv.number || (held.dueDate != null && held.dueDate !== inv.dueDate);
+}
