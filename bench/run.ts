@@ -37,7 +37,12 @@ async function until(what: string, check: () => Promise<boolean>): Promise<numbe
 
 const pg = await startPostgres();
 const kafka = await KafkaBroker.create();
-const stripe = await startStripeEmulator({ apiKey: 'sk_test_bench', webhookSecret: 'whsec_bench' });
+const stripe = await startStripeEmulator({
+  apiKey: 'sk_test_bench',
+  webhookSecret: 'whsec_bench',
+  // Stripe's retry schedule in milliseconds, not minutes: a refused delivery must not stall the measurement.
+  webhookRetry: { initialBackoffMs: 100, maxBackoffMs: 1_000 },
+});
 const sf = await startSalesforceEmulator({ clientId: 'bench', clientSecret: 'bench-secret' });
 const config = loadConfig({
   ...process.env,

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultSpec, HeldReply, RequestLogEntry, StripeCustomer, StripeEvent, StripeInvoice } from './types.js';
+import type { WebhookHold } from './webhook-holds.js';
+import type { PendingWebhook } from './webhooks.js';
 
 // Unauthenticated `/_emulator/*` endpoints, so that tests and the local dev setup can drive an emulator running in
 // another process: simulate outages, point webhooks somewhere, inspect state.
@@ -14,6 +16,9 @@ export interface ControlTarget {
   invoices(): StripeInvoice[];
   requestLog(): RequestLogEntry[];
   deliveredEvents(): StripeEvent[];
+  holdWebhooks(rule: WebhookHold): void;
+  releaseWebhooks(hold?: string): number;
+  pendingWebhooks(): PendingWebhook[];
 }
 
 class ControlError extends Error {}
@@ -36,11 +41,8 @@ export function handleControl(
       case 'POST /_emulator/faults':
         target.injectFaults(readFault(readJson(rawBody)));
         return reply(res, 200, { ok: true });
-      case 'POST /_emulator/release': {
-        const { hold } = readJson(rawBody);
-        if (hold !== undefined && typeof hold !== 'string') throw new ControlError('hold must be a string');
-        return reply(res, 200, { released: target.release(hold) });
-      }
+      case 'POST /_emulator/release':
+        return reply(res, 200, { released: target.release(readHoldName(readJson(rawBody))) });
       case 'GET /_emulator/held':
         return reply(res, 200, { data: target.held() });
       case 'POST /_emulator/webhook-url': {
@@ -59,6 +61,13 @@ export function handleControl(
         return reply(res, 200, { data: target.requestLog() });
       case 'GET /_emulator/delivered-events':
         return reply(res, 200, { data: target.deliveredEvents() });
+      case 'POST /_emulator/webhook-holds':
+        target.holdWebhooks(readWebhookHold(readJson(rawBody)));
+        return reply(res, 200, { ok: true });
+      case 'POST /_emulator/webhook-release':
+        return reply(res, 200, { released: target.releaseWebhooks(readHoldName(readJson(rawBody))) });
+      case 'GET /_emulator/pending-webhooks':
+        return reply(res, 200, { data: target.pendingWebhooks() });
       default:
         return reply(res, 404, { error: { message: `Unknown emulator control endpoint: ${route}` } });
     }
@@ -115,5 +124,26 @@ function readFault(body: Record<string, unknown>): FaultSpec {
     ...(typeof hold === 'string' && { hold }),
     ...(typeof shouldRetry === 'boolean' && { shouldRetry }),
     ...(typeof code === 'string' && { code }),
+  };
+}
+
+function readHoldName(body: Record<string, unknown>): string | undefined {
+  const { hold } = body;
+  if (hold !== undefined && typeof hold !== 'string') throw new ControlError('hold must be a string');
+  return hold;
+}
+
+function readWebhookHold(body: Record<string, unknown>): WebhookHold {
+  const { hold, type, objectId, count } = body;
+  // Types only: the dispatcher checks the values (a name, a whole count) and answers 400 with its reason.
+  if (typeof hold !== 'string') throw new ControlError('hold must be a string');
+  if (type !== undefined && typeof type !== 'string') throw new ControlError('type must be a string');
+  if (objectId !== undefined && typeof objectId !== 'string') throw new ControlError('objectId must be a string');
+  if (count !== undefined && typeof count !== 'number') throw new ControlError('count must be a number');
+  return {
+    hold,
+    ...(typeof type === 'string' && { type }),
+    ...(typeof objectId === 'string' && { objectId }),
+    ...(typeof count === 'number' && { count }),
   };
 }

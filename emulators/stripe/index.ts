@@ -29,4 +29,6 @@ export type {
   StripeInvoiceLineItem,
   StripeList,
 } from './types.js';
-export { signatureHeader } from './webhooks.js';
+export type { WebhookHold } from './webhook-holds.js';
+export { REALISTIC_WEBHOOK_POLICY, type WebhookRetryOptions } from './webhook-policy.js';
+export { signatureHeader, type PendingWebhook } from './webhooks.js';

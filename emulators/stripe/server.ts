@@ -10,7 +10,9 @@ import { randomId } from './ids.js';
 import { matchRoute } from './routes.js';
 import { snapshot, StripeStore } from './store.js';
 import type { FaultSpec, HeldReply, RequestLogEntry, StripeCustomer, StripeEvent, StripeInvoice } from './types.js';
-import { WebhookDispatcher } from './webhooks.js';
+import type { WebhookHold } from './webhook-holds.js';
+import type { WebhookRetryOptions } from './webhook-policy.js';
+import { WebhookDispatcher, type PendingWebhook } from './webhooks.js';
 
 export interface StripeEmulatorOptions {
   /** 0 or undefined: a free port. The emulator only listens on 127.0.0.1. */
@@ -23,8 +25,13 @@ export interface StripeEmulatorOptions {
   webhookSecret?: string;
   /** `api_version` written on events and sent as Stripe-Version when the client sent none. */
   apiVersion?: string;
-  /** Webhook retry policy: attempts per event (default 5) and first backoff (default 100 ms, doubling). */
-  webhookRetry?: { maxAttempts?: number; initialBackoffMs?: number };
+  /**
+   * Webhook retries, Stripe-like by default (webhook-policy.ts): first retry after 1 min, doubling up to 1 h apart,
+   * for 3 days (`maxAgeMs`); an attempt without an answer within 5 s has failed. Tests pass shorter times.
+   */
+  webhookRetry?: WebhookRetryOptions;
+  /** Each event's first attempt waits a random 0..N ms, so order is not guaranteed (default 1000; 0: none). */
+  webhookJitterMs?: number;
   /** Diagnostics (failed deliveries, unexpected errors). Silent by default to keep test output clean. */
   log?: (line: string) => void;
 }
@@ -34,8 +41,8 @@ export interface StripeEmulator {
   readonly port: number;
   setWebhookUrl(url: string | undefined): void;
   /**
-   * Drops customers, invoices, invoice items, events, idempotency keys, faults, logs and queued deliveries (keeps
-   * the webhook URL), and releases held replies.
+   * Drops customers, invoices, invoice items, events, idempotency keys, faults, logs, pending deliveries and
+   * webhook holds (keeps the webhook URL), and releases held replies.
    */
   reset(): void;
   injectFaults(fault: FaultSpec): void;
@@ -52,6 +59,12 @@ export interface StripeEmulator {
   requestLog(): RequestLogEntry[];
   /** Events whose webhook delivery got a 2xx, in delivery order, as they were sent. */
   deliveredEvents(): StripeEvent[];
+  /** Holds the deliveries of matching events (type, object id; optionally only the next `count`) until release. */
+  holdWebhooks(rule: WebhookHold): void;
+  /** Ends the gate `hold` (or all) and sends what it held at once; returns how many. */
+  releaseWebhooks(hold?: string): number;
+  /** Deliveries not yet done or given up: scheduled (with the next attempt's time), held, or being sent. */
+  pendingWebhooks(): PendingWebhook[];
   close(): Promise<void>;
 }
 
@@ -98,10 +111,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     secret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
     url: () => webhookUrl,
     onDelivered: (event) => delivered.push(event),
-    ...(options.webhookRetry?.maxAttempts !== undefined && { maxAttempts: options.webhookRetry.maxAttempts }),
-    ...(options.webhookRetry?.initialBackoffMs !== undefined && {
-      initialBackoffMs: options.webhookRetry.initialBackoffMs,
-    }),
+    policy: { ...options.webhookRetry, jitterMs: options.webhookJitterMs },
     ...(log && { log }),
   });
   const store = new StripeStore(apiVersion, {
@@ -133,6 +143,9 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     invoices: () => snapshot(store.invoices.activeInvoices()),
     requestLog: () => requests.map((entry) => ({ ...entry })),
     deliveredEvents: () => snapshot(delivered),
+    holdWebhooks: (rule: WebhookHold) => dispatcher.hold(rule),
+    releaseWebhooks: (hold?: string) => dispatcher.release(hold),
+    pendingWebhooks: () => dispatcher.pending(),
   };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string): Promise<void> {

@@ -3,6 +3,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { unixSeconds } from './ids.js';
 import type { StripeEvent } from './types.js';
+import { WebhookHoldRules, type WebhookHold } from './webhook-holds.js';
+import { retryDelayMs, webhookPolicy, type WebhookDeliveryPolicy } from './webhook-policy.js';
 
 /**
  * Stripe's signature scheme: `Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>` where the HMAC is keyed
@@ -16,107 +18,198 @@ export function signatureHeader(payload: string, secret: string, timestamp: numb
 
 export interface WebhookDispatcherOptions {
   secret: string;
-  /** Read at every attempt, so changing the URL redirects events that are still queued. */
+  /** Read at every attempt, so changing the URL redirects events that are still waiting for an attempt. */
   url(): string | undefined;
   onDelivered(event: StripeEvent): void;
-  /** Total tries per event, first one included. */
-  maxAttempts?: number;
-  /** Wait before the first retry; doubles after each failure. */
-  initialBackoffMs?: number;
-  /** An attempt that gets no response within this time counts as failed. */
-  attemptTimeoutMs?: number;
+  /** Overrides of the realistic defaults (webhook-policy.ts). */
+  policy?: Partial<WebhookDeliveryPolicy>;
+  /** 0 <= n < 1, for the first attempt's jitter; tests pass a fixed sequence. Default Math.random. */
+  random?: () => number;
   log?: (line: string) => void;
 }
 
+/** A delivery that has not succeeded or been given up yet, as `pendingWebhooks()` shows it. */
+export interface PendingWebhook {
+  eventId: string;
+  type: string;
+  objectId: string;
+  /** Attempts made so far. */
+  attempts: number;
+  /**
+   * `scheduled`: waiting for its (first or next) attempt's time; `ready`: due, waiting for a free slot; `sending`:
+   * an attempt in flight; `held`: caught by a webhook hold, waiting for its release.
+   */
+  state: 'scheduled' | 'ready' | 'sending' | 'held';
+  /** ISO time of the next attempt, when scheduled. */
+  nextAttemptAt?: string;
+  /** The gate holding it, when held. */
+  hold?: string;
+}
+
+interface Delivery {
+  readonly event: StripeEvent;
+  /** When the event was handed over (its creation): the age limit counts from here. */
+  readonly since: number;
+  attempts: number;
+  state: PendingWebhook['state'];
+  nextAttemptAt?: number;
+  hold?: string;
+  timer?: NodeJS.Timeout;
+  request?: http.ClientRequest;
+}
+
 /**
- * Delivers events one at a time in creation order: an event is retried (exponential backoff) until it succeeds or
- * runs out of attempts before the next one is sent. API calls never wait for deliveries.
+ * Delivers every event on its own schedule, as Stripe does: a first attempt after a small random jitter (so order
+ * is not guaranteed), then retries with capped exponential backoff until the event is older than `maxAgeMs`. One
+ * failing event holds back nothing else; at most `maxInFlight` attempts run at once. API calls never wait for
+ * deliveries. reset()/close() cancel every timer and abandon attempts in flight.
  */
 export class WebhookDispatcher {
-  private queue: StripeEvent[] = [];
-  private running = false;
+  private readonly policy: WebhookDeliveryPolicy;
+  private readonly random: () => number;
+  private readonly holds = new WebhookHoldRules();
+  private deliveries = new Set<Delivery>();
+  /** Due deliveries waiting for a free slot, oldest due first. */
+  private ready: Delivery[] = [];
+  private inFlight = 0;
+  /** Attempts running now (also those of before a reset, until their socket closes): close() waits for them. */
+  private readonly running = new Set<Promise<void>>();
   private closed = false;
-  /** Bumped by reset/close so work started before them is dropped when it resumes. */
-  private generation = 0;
-  private inFlight: http.ClientRequest | undefined;
-  private wake: (() => void) | undefined;
-  private idle: Promise<void> = Promise.resolve();
-
-  private readonly maxAttempts: number;
-  private readonly initialBackoffMs: number;
-  private readonly attemptTimeoutMs: number;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
-    this.maxAttempts = options.maxAttempts ?? 5;
-    this.initialBackoffMs = options.initialBackoffMs ?? 100;
-    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 5_000;
+    this.policy = webhookPolicy(options.policy);
+    this.random = options.random ?? Math.random;
   }
 
   enqueue(event: StripeEvent): void {
     if (this.closed) return;
-    this.queue.push(event);
-    if (!this.running) {
-      this.running = true;
-      this.idle = this.drain(this.generation);
+    const delivery: Delivery = { event, since: Date.now(), attempts: 0, state: 'scheduled' };
+    this.deliveries.add(delivery);
+    // Caught when created, in creation order: "hold the next update of cus_1" means that one, whatever the jitter.
+    const hold = this.holds.take(event);
+    if (hold !== undefined) {
+      delivery.state = 'held';
+      delivery.hold = hold;
+      return;
     }
+    this.schedule(delivery, Math.floor(this.random() * (this.policy.jitterMs + 1)));
   }
 
-  /** Drops queued events and abandons the one in flight. */
+  /** Holds the deliveries of matching events created from now on until `release(rule.hold)`. */
+  hold(rule: WebhookHold): void {
+    this.holds.add(rule);
+  }
+
+  /** Ends the gate `hold` (or all) and sends what it held now, without jitter; returns how many. */
+  release(hold?: string): number {
+    this.holds.remove(hold);
+    const going = [...this.deliveries].filter((d) => d.state === 'held' && (hold === undefined || d.hold === hold));
+    for (const delivery of going) this.makeReady(delivery);
+    this.pump();
+    return going.length;
+  }
+
+  pending(): PendingWebhook[] {
+    return [...this.deliveries].map(({ event, attempts, state, nextAttemptAt, hold }) => ({
+      eventId: event.id,
+      type: event.type,
+      objectId: event.data.object.id,
+      attempts,
+      state,
+      ...(state === 'scheduled' && nextAttemptAt !== undefined && { nextAttemptAt: iso(nextAttemptAt) }),
+      ...(state === 'held' && hold !== undefined && { hold }),
+    }));
+  }
+
+  /** Drops every pending delivery and hold, and abandons the attempts in flight. */
   reset(): void {
-    this.generation += 1;
-    this.queue = [];
-    this.interrupt();
+    for (const delivery of this.deliveries) {
+      clearTimeout(delivery.timer);
+      delivery.request?.destroy();
+    }
+    this.deliveries = new Set();
+    this.ready = [];
+    this.holds.remove();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.reset();
-    await this.idle;
+    await Promise.all(this.running);
   }
 
-  private interrupt(): void {
-    this.inFlight?.destroy();
-    this.wake?.();
+  private schedule(delivery: Delivery, delayMs: number): void {
+    delivery.state = 'scheduled';
+    delivery.nextAttemptAt = Date.now() + delayMs;
+    delivery.timer = setTimeout(() => {
+      delivery.timer = undefined;
+      this.makeReady(delivery);
+      this.pump();
+    }, delayMs);
+    // Cleared by reset/close anyway; unref so that a forgotten emulator cannot keep a process alive by itself.
+    delivery.timer.unref();
   }
 
-  private async drain(generation: number): Promise<void> {
-    try {
-      while (generation === this.generation) {
-        const next = this.queue.shift();
-        if (!next) break;
-        await this.deliver(next, generation);
-      }
-    } finally {
-      if (generation === this.generation) this.running = false;
-      else if (!this.closed && this.queue.length > 0) this.idle = this.drain(this.generation);
-      else this.running = false;
+  private makeReady(delivery: Delivery): void {
+    delivery.state = 'ready';
+    delete delivery.hold;
+    this.ready.push(delivery);
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.policy.maxInFlight) {
+      const delivery = this.ready.shift();
+      if (!delivery) return;
+      this.inFlight += 1;
+      delivery.state = 'sending';
+      const attempt: Promise<void> = this.attempt(delivery).finally(() => {
+        this.inFlight -= 1;
+        this.running.delete(attempt);
+        this.pump();
+      });
+      this.running.add(attempt);
     }
   }
 
-  private async deliver(event: StripeEvent, generation: number): Promise<void> {
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
-      const url = this.options.url();
-      if (generation !== this.generation) return;
-      if (url === undefined) {
-        this.options.log?.(`webhook ${event.id} dropped: the webhook URL was unset`);
-        return;
-      }
-      // Stripe sends pretty-printed JSON; receivers must verify the signature over these exact bytes.
-      const payload = JSON.stringify(event, null, 2);
-      const outcome = await this.post(url, payload);
-      if (generation !== this.generation) return;
-      if (outcome.ok) {
-        event.pending_webhooks = 0;
-        this.options.onDelivered(JSON.parse(payload) as StripeEvent);
-        return;
-      }
-      this.options.log?.(`webhook ${event.id} (${event.type}) attempt ${attempt} to ${url} failed: ${outcome.reason}`);
-      if (attempt < this.maxAttempts) await this.sleep(this.initialBackoffMs * 2 ** (attempt - 1));
+  private async attempt(delivery: Delivery): Promise<void> {
+    const { event } = delivery;
+    const url = this.options.url();
+    if (url === undefined) {
+      // Stripe stops retrying an event once its endpoint is disabled or deleted.
+      this.options.log?.(`webhook ${event.id} dropped: the webhook URL was unset`);
+      this.deliveries.delete(delivery);
+      return;
     }
-    this.options.log?.(`webhook ${event.id} given up after ${this.maxAttempts} attempts`);
+    if (delivery.attempts > 0 && Date.now() - delivery.since > this.policy.maxAgeMs) {
+      // Its retry came due late (a busy process, a slot freed late, a long hold): too old to try again.
+      this.giveUp(delivery);
+      return;
+    }
+    delivery.attempts += 1;
+    // Stripe sends pretty-printed JSON; receivers must verify the signature over these exact bytes.
+    const payload = JSON.stringify(event, null, 2);
+    const outcome = await this.post(url, payload, delivery);
+    if (!this.deliveries.has(delivery)) return; // reset or closed meanwhile
+    if (outcome.ok) {
+      this.deliveries.delete(delivery);
+      event.pending_webhooks = 0;
+      this.options.onDelivered(JSON.parse(payload) as StripeEvent);
+      return;
+    }
+    const { attempts } = delivery;
+    this.options.log?.(`webhook ${event.id} (${event.type}) attempt ${attempts} to ${url} failed: ${outcome.reason}`);
+    const delayMs = retryDelayMs(this.policy, attempts);
+    if (Date.now() + delayMs - delivery.since > this.policy.maxAgeMs) return this.giveUp(delivery);
+    this.schedule(delivery, delayMs);
   }
 
-  private post(url: string, payload: string): Promise<{ ok: boolean; reason: string }> {
+  private giveUp(delivery: Delivery): void {
+    this.deliveries.delete(delivery);
+    const { event, attempts, since } = delivery;
+    this.options.log?.(`webhook ${event.id} given up after ${attempts} attempts over ${Date.now() - since} ms`);
+  }
+
+  private post(url: string, payload: string, delivery: Delivery): Promise<{ ok: boolean; reason: string }> {
     return new Promise((resolve) => {
       let target: URL;
       try {
@@ -125,6 +218,7 @@ export class WebhookDispatcher {
         resolve({ ok: false, reason: `invalid URL ${url}` });
         return;
       }
+      const timeoutMs = this.policy.attemptTimeoutMs;
       const client = target.protocol === 'https:' ? https : http;
       const request = client.request(
         target,
@@ -132,11 +226,11 @@ export class WebhookDispatcher {
           method: 'POST',
           // A fresh connection per attempt: nothing lingers in a keep-alive pool when the emulator closes.
           agent: false,
-          timeout: this.attemptTimeoutMs,
           headers: {
             'Content-Type': 'application/json; charset=utf-8',
             'Content-Length': Buffer.byteLength(payload),
             'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+            // Signed at each attempt: a retry carries a fresh timestamp, as on Stripe.
             'Stripe-Signature': signatureHeader(payload, this.options.secret),
           },
         },
@@ -145,28 +239,27 @@ export class WebhookDispatcher {
           response.resume();
           response.on('error', () => undefined);
           const status = response.statusCode ?? 0;
-          resolve({ ok: status >= 200 && status < 300, reason: `HTTP ${status}` });
+          settle({ ok: status >= 200 && status < 300, reason: `HTTP ${status}` });
         },
       );
-      this.inFlight = request;
-      request.on('timeout', () => request.destroy(new Error(`no response within ${this.attemptTimeoutMs} ms`)));
-      request.on('error', (error) => resolve({ ok: false, reason: error.message }));
-      request.on('close', () => {
-        if (this.inFlight === request) this.inFlight = undefined;
-        resolve({ ok: false, reason: 'connection closed' });
-      });
+      // The whole attempt, not just socket idleness: an endpoint that answers slowly has failed (Stripe: "Timed out").
+      const timer = setTimeout(
+        () => request.destroy(new Error(`no response within ${timeoutMs} ms`)),
+        timeoutMs,
+      ).unref();
+      delivery.request = request;
+      function settle(outcome: { ok: boolean; reason: string }) {
+        clearTimeout(timer);
+        if (delivery.request === request) delete delivery.request;
+        resolve(outcome);
+      }
+      request.on('error', (error) => settle({ ok: false, reason: error.message }));
+      request.on('close', () => settle({ ok: false, reason: 'connection closed' }));
       request.end(payload);
     });
   }
+}
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  }
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
 }

@@ -70,6 +70,29 @@ describe('Stripe emulator: control endpoints', () => {
     expect((await control(emulator, 'POST', 'webhook-url', { url: 'not a url' })).status).toBe(400);
   });
 
+  it('holds, lists and releases webhook deliveries over HTTP', async () => {
+    emulator.setWebhookUrl(receiver.url);
+    expect(await control(emulator, 'POST', 'webhook-holds', { hold: 'h', type: 'customer.created' })).toEqual({
+      status: 200,
+      json: { ok: true },
+    });
+    const { id } = await stripe.customers.create({ name: 'Held' });
+    const pending = await control(emulator, 'GET', 'pending-webhooks');
+    expect(pending.json.data).toEqual([
+      expect.objectContaining({ type: 'customer.created', objectId: id, attempts: 0, state: 'held', hold: 'h' }),
+    ]);
+    expect(await control(emulator, 'POST', 'webhook-release', { hold: 'h' })).toEqual({
+      status: 200,
+      json: { released: 1 },
+    });
+    await expectEventually(() => emulator.deliveredEvents().length === 1);
+    expect((await control(emulator, 'GET', 'pending-webhooks')).json).toEqual({ data: [] });
+
+    expect((await control(emulator, 'POST', 'webhook-holds', { type: 'customer.created' })).status).toBe(400);
+    expect((await control(emulator, 'POST', 'webhook-holds', { hold: 'h', count: 0 })).status).toBe(400);
+    expect((await control(emulator, 'POST', 'webhook-release', { hold: 1 })).status).toBe(400);
+  });
+
   it('resets all state but keeps serving', async () => {
     await stripe.customers.create({ name: 'Wiped' }, { idempotencyKey: 'reset-me' });
     emulator.injectFaults({ status: 500, count: 5 });

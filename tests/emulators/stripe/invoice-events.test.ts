@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { startStripeEmulator, type StripeEmulator } from '../../../emulators/stripe/index.js';
 import { expectEventually } from '../../support/eventually.js';
-import { startWebhookReceiver, stripeFor, type WebhookReceiver } from './helpers.js';
+import { inCreationOrder, startWebhookReceiver, stripeFor, type WebhookReceiver } from './helpers.js';
 
 const SECRET = 'whsec_invoice_events';
 
@@ -12,7 +12,7 @@ describe('Stripe emulator: invoice and invoice item events', () => {
   let customer: Stripe.Customer;
 
   beforeAll(async () => {
-    emulator = await startStripeEmulator({ webhookSecret: SECRET });
+    emulator = await startStripeEmulator({ webhookSecret: SECRET, webhookJitterMs: 50 });
     stripe = stripeFor(emulator);
   });
   beforeEach(async () => {
@@ -28,11 +28,15 @@ describe('Stripe emulator: invoice and invoice item events', () => {
   });
   afterAll(() => emulator.close());
 
-  /** Waits for `count` deliveries and checks their signatures the way the app's endpoint does. */
+  /**
+   * Waits for `count` deliveries, checks their signatures the way the app's endpoint does, and returns them in the
+   * order Stripe created them (deliveries themselves come in no guaranteed order).
+   */
   async function signedEvents(count: number): Promise<Stripe.Event[]> {
     await expectEventually(() => receiver.received.length === count);
     expect(receiver.received).toHaveLength(count);
-    return receiver.received.map((d) => stripe.webhooks.constructEvent(d.rawBody, d.signature ?? '', SECRET));
+    const events = receiver.received.map((d) => stripe.webhooks.constructEvent(d.rawBody, d.signature ?? '', SECRET));
+    return inCreationOrder(stripe, events);
   }
 
   const invoiceOf = (event: Stripe.Event | undefined) => event?.data.object as Stripe.Invoice;
