@@ -14,6 +14,9 @@
  *   POST /_emulator/expire-sessions            every access token becomes INVALID_SESSION_ID
  *   GET  /_emulator/requests                   request log;  GET /_emulator/notifications  delivered Contact ones
  *   GET  /_emulator/outbound-notifications[?sobject=X]   delivered notifications of every object: {id, sobject, recordId}
+ *   GET  /_emulator/clock                      {now}: the org's time (ISO 8601)
+ *   POST /_emulator/clock           {advanceMs?, now?, rate?}   move / set / speed up or freeze it: {now}
+ *   POST /_emulator/purge-deleted   {before?}  physically delete what was deleted before (default now): {purged, now}
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors.js';
@@ -35,6 +38,37 @@ export interface ControlTarget {
   expireSessions(): void;
   requestLog(): unknown[];
   deliveredNotifications(): unknown[];
+  now(): Date;
+  advanceClock(ms: number): void;
+  setClock(at: number): void;
+  setClockRate(rate: number): void;
+  purgeDeletedBefore(before?: number): number;
+}
+
+/** An ISO 8601 string or epoch millis; undefined when absent. */
+function instant(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
+  if (!Number.isFinite(ms))
+    throw new ApiError(400, 'BAD_REQUEST', `${name} must be an ISO 8601 date-time or epoch millis`);
+  return ms;
+}
+
+function nonNegative(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new ApiError(400, 'BAD_REQUEST', `${name} must be a non-negative number`);
+  return value;
+}
+
+function moveClock(body: Record<string, unknown>, target: ControlTarget): Reply {
+  const at = instant(body.now, 'now');
+  const advanceMs = nonNegative(body.advanceMs, 'advanceMs');
+  const rate = nonNegative(body.rate, 'rate');
+  if (at !== undefined) target.setClock(at);
+  if (advanceMs !== undefined) target.advanceClock(advanceMs);
+  if (rate !== undefined) target.setClockRate(rate);
+  return { status: 200, body: { now: target.now().toISOString() } };
 }
 
 function route(
@@ -92,6 +126,14 @@ function route(
       return { status: 200, body: target.requestLog() };
     case 'GET notifications':
       return { status: 200, body: target.deliveredNotifications() };
+    case 'GET clock':
+      return { status: 200, body: { now: target.now().toISOString() } };
+    case 'POST clock':
+      return moveClock(body, target);
+    case 'POST purge-deleted': {
+      const purged = target.purgeDeletedBefore(instant(body.before, 'before'));
+      return { status: 200, body: { purged, now: target.now().toISOString() } };
+    }
     default:
       throw new ApiError(404, 'NOT_FOUND', `Unknown control route ${method} /_emulator/${name}`);
   }

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EmulatorClock, type ClockOptions } from './clock.js';
 import { handleControl } from './control.js';
 import { ApiError } from './errors.js';
 import { Faults, type FaultSpec } from './faults.js';
@@ -13,6 +14,7 @@ import { Sessions } from './oauth.js';
 import { Org } from './org.js';
 import {
   OutboundMessenger,
+  SALESFORCE_OUTBOUND_RETRY,
   type DeliveryAttempt,
   type OutboundNotification,
   type OutboundRetryOptions,
@@ -23,7 +25,9 @@ import { INTEGRATION_USER_ID, UI_USER_ID, type DmlResult, type Transaction } fro
 
 export type { FaultSpec } from './faults.js';
 export type { HeldReply } from '../shared/holds.js';
-export type { DeliveryAttempt, OutboundNotification } from './outbound.js';
+export type { ClockOptions } from './clock.js';
+export type { DeliveryAttempt, OutboundNotification, OutboundRetryOptions } from './outbound.js';
+export { SALESFORCE_OUTBOUND_RETRY } from './outbound.js';
 export { INVOICE_STATUSES } from './schema.js';
 export type { RequestLogEntry } from './server.js';
 
@@ -46,9 +50,12 @@ export interface SalesforceEmulatorOptions {
   apiLimit?: number;
   /** Query batch size override (Salesforce: 2000, or 200..2000 via Sforce-Query-Options). */
   queryBatchSize?: number;
-  /** 'second' (default) or 'minute' (Salesforce ignores the seconds of getUpdated/getDeleted windows). */
-  replicationGranularity?: 'second' | 'minute';
-  /** Outbound redelivery; default 5 attempts, 100 ms doubling up to 2 s. */
+  /** The org's clock: wall clock by default; a start time, a faster rate, or 0 to freeze it (see clock.ts). */
+  clock?: ClockOptions;
+  /**
+   * Outbound redelivery in org-clock millis; default Salesforce's: 15 s doubling up to 2 h, dropped at 24 h
+   * (SALESFORCE_OUTBOUND_RETRY). Tests pass smaller values, or run the clock faster.
+   */
   outboundRetry?: Partial<OutboundRetryOptions>;
   /** Fields sent in each Contact notification's sObject after sf:Id. */
   outboundFields?: string[];
@@ -157,6 +164,19 @@ export interface SalesforceEmulator {
   setQueryBatchSize(size: number | undefined): void;
   /** Invalidates all access tokens: the next API call gets 401 INVALID_SESSION_ID. */
   expireSessions(): void;
+  /** The org's time (what getServerTimestamp answers and records are stamped with). */
+  now(): Date;
+  /** Moves the org's clock forward; due outbound retries go at once. */
+  advanceClock(ms: number): void;
+  setClock(at: Date | number): void;
+  /** Emulated millis per real milli (0 freezes the clock). */
+  setClockRate(rate: number): void;
+  /**
+   * Physically deletes records deleted before `before` (default: now), as when the recycle bin is emptied or
+   * the delete log purged: they leave queryAll, and getDeleted refuses an earlier start (earliestDateAvailable).
+   * Returns how many records went.
+   */
+  purgeDeletedBefore(before?: Date | number): number;
   readonly ui: UiActions;
   close(): Promise<void>;
 }
@@ -170,12 +190,8 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
   const apiLimit = opts.apiLimit ?? 15000;
   let baseUrl = '';
 
-  const org = new Org({
-    orgId,
-    externalIdField,
-    invoiceObject,
-    replicationGranularityMs: opts.replicationGranularity === 'minute' ? 60_000 : 1000,
-  });
+  const clock = new EmulatorClock(opts.clock);
+  const org = new Org({ orgId, externalIdField, invoiceObject }, clock);
   const sessions = new Sessions({ clientId, clientSecret, orgId, baseUrl: () => baseUrl });
   const faults = new Faults();
   const held = new HeldReplies();
@@ -184,6 +200,7 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
   const log: RequestLogEntry[] = [];
   const outbound = new OutboundMessenger({
     store: org.store,
+    clock,
     orgId,
     apiVersion: opts.outboundApiVersion ?? '62.0',
     baseUrl: () => baseUrl,
@@ -214,7 +231,7 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
         ],
       },
     ],
-    retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 2000, ...opts.outboundRetry },
+    retry: { ...SALESFORCE_OUTBOUND_RETRY, ...opts.outboundRetry },
     batchWindowMs: 20,
     requestTimeoutMs: 10_000,
   });
@@ -294,6 +311,14 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
       org.queryBatchSize = size;
     },
     expireSessions: () => sessions.expireAll(),
+    now: () => new Date(clock.now()),
+    advanceClock: (ms) => clock.advance(ms),
+    setClock: (at) => clock.set(typeof at === 'number' ? at : at.getTime()),
+    setClockRate: (rate) => clock.setRate(rate),
+    purgeDeletedBefore: (before) =>
+      org.purgeDeletedBefore(
+        before === undefined ? clock.now() : typeof before === 'number' ? before : before.getTime(),
+      ),
     ui: {
       create: (type, fields) => uiWrite((tx) => tx.create(type, fields)),
       update: (type, id, fields) => {

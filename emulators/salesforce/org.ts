@@ -1,5 +1,6 @@
 /** The emulated org: records, open query cursors and the knobs tests turn. Shared by every route handler. */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { EmulatorClock } from './clock.js';
 import { IdMinter } from './ids.js';
 import { buildSchema } from './schema.js';
 import { RecordStore } from './store.js';
@@ -10,8 +11,6 @@ export interface OrgSettings {
   externalIdField: string;
   /** API name of the invoice custom object (default Catalog_Invoice__c). */
   invoiceObject: string;
-  /** 1000 = second precision (emulator default); 60000 mirrors Salesforce, which ignores the seconds. */
-  replicationGranularityMs: number;
 }
 
 interface Cursor {
@@ -27,13 +26,18 @@ export class Org {
   readonly store: RecordStore;
   /** Test override for the query batch size (Salesforce itself only allows 200..2000 via Sforce-Query-Options). */
   queryBatchSize: number | undefined;
-  /** earliestDateAvailable for getDeleted: nothing was deleted before the org (or its last reset) existed. */
+  /**
+   * earliestDateAvailable for getDeleted: 0 until purgeDeletedBefore moves it to a purge's cut-off (a reset
+   * is a fresh org, not a purge, so a client's older cursor stays valid).
+   */
   availableSince = 0;
+  readonly clock: EmulatorClock;
   private cursors = new Map<string, Cursor>();
   private readonly cursorIds = new IdMinter();
 
-  constructor(settings: OrgSettings) {
+  constructor(settings: OrgSettings, clock: EmulatorClock) {
     this.settings = settings;
+    this.clock = clock;
     this.store = new RecordStore(
       buildSchema({ externalIdField: settings.externalIdField, invoiceObject: settings.invoiceObject }),
     );
@@ -42,14 +46,33 @@ export class Org {
 
   /** Salesforce date-times have whole-second precision. */
   now(): number {
-    return truncateToSecond(Date.now());
+    return truncateToSecond(this.clock.now());
+  }
+
+  /**
+   * Physically deletes what was deleted before `cutoff` (the recycle bin emptied, or the delete log purged):
+   * those records leave queryAll and getDeleted, and getDeleted refuses a start before the cut-off
+   * (https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getdeleted.htm).
+   * Returns how many records went.
+   */
+  purgeDeletedBefore(cutoff: number): number {
+    let purged = 0;
+    for (const def of this.store.schema.values()) {
+      for (const r of this.store.all(def.name, true)) {
+        if (r.deletedAt === undefined || r.deletedAt >= cutoff) continue;
+        this.store.remove(r.id);
+        purged += 1;
+      }
+    }
+    this.availableSince = Math.max(this.availableSince, cutoff);
+    return purged;
   }
 
   reset(): void {
     this.store.reset();
     this.cursors.clear();
     this.queryBatchSize = undefined;
-    this.availableSince = this.now();
+    this.availableSince = 0;
   }
 
   openCursor(rows: Array<Record<string, unknown>>, versionBase: string): string {

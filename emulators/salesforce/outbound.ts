@@ -4,28 +4,49 @@
  * (up to 100 per message; one message carries one definition's notifications, since ActionId and the
  * sObject type are per definition, https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_om_outboundmessaging_understanding.htm)
  * and removes them only once the listener answers 2xx
- * with `<Ack>true</Ack>`. Otherwise the same notification ids are retried with exponential backoff, then
- * dropped after maxAttempts (Salesforce: backoff up to 2 h, dropped after 24 h). As in Salesforce the record
- * data is read when the message is sent, so an endpoint sees only the latest values, a record can arrive more
- * than once, and deletes never produce a message (they are found via getDeleted). Messages fire for every
+ * with `<Ack>true</Ack>`. Otherwise the same notification ids are retried "independent of their order in the
+ * queue", with intervals that grow exponentially up to two hours, and dropped once 24 hours old (both measured
+ * on the org's clock, so tests can move it or pass faster `retry` values). As in Salesforce the record data is
+ * read when the message is sent, so an endpoint sees only the latest values and a record can arrive more than
+ * once; "if the record is deleted before the notification is delivered, the notification contains no data"
+ * (https://help.salesforce.com/s/articleView?id=platform.workflow_om_considerations.htm): it is still sent,
+ * with the record Id only. A delete itself never queues a message (it is found via getDeleted). Messages fire for every
  * write whatever its Sforce-Call-Options client (API, the sync itself, or a person in the UI): Salesforce
  * does not filter them, so a listener tells its own echoes apart by LastModifiedById or by comparing values.
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { EmulatorClock } from './clock.js';
 import { IdMinter } from './ids.js';
 import { findField } from './schema.js';
 import type { RecordStore } from './store.js';
 import { formatSoapDateTime } from './time.js';
 
+/** Redelivery schedule, in the org clock's millis. */
 export interface OutboundRetryOptions {
-  maxAttempts: number;
+  /** Interval after the first failed attempt, doubling after each further one. */
   baseDelayMs: number;
+  /** Longest interval between attempts (Salesforce: two hours). */
   maxDelayMs: number;
+  /** A notification this old is dropped instead of retried (Salesforce: 24 hours). */
+  maxAgeMs: number;
+  /** Optional cap on attempts (Salesforce has none besides the age); default unlimited. */
+  maxAttempts?: number;
 }
+
+/**
+ * Salesforce documents the 2 h cap and the 24 h limit, not the first interval; 15 s is an assumption that keeps
+ * the first retries quick, as observed in practice.
+ */
+export const SALESFORCE_OUTBOUND_RETRY: OutboundRetryOptions = {
+  baseDelayMs: 15_000,
+  maxDelayMs: 2 * 60 * 60_000,
+  maxAgeMs: 24 * 60 * 60_000,
+};
 
 export interface OutboundOptions {
   store: RecordStore;
+  clock: EmulatorClock;
   orgId: string;
   apiVersion: string;
   baseUrl: () => string;
@@ -53,6 +74,8 @@ interface Pending {
   sobject: string;
   recordId: string;
   attempts: number;
+  /** Org-clock millis: when it was queued, and when it may be sent next. */
+  queuedAt: number;
   notBefore: number;
 }
 
@@ -109,6 +132,8 @@ export class OutboundMessenger {
     for (const m of opts.messages) {
       this.definitions.set(m.sobject.toLowerCase(), { ...m, fields: [...m.fields], actionId: this.ids.next('04k') });
     }
+    // A clock moved by hand can make retries due (or too old) at once.
+    opts.clock.onChange(() => this.schedule(0));
   }
 
   /** The ActionId of the object's outbound message definition, undefined when it has none. */
@@ -125,7 +150,15 @@ export class OutboundMessenger {
   enqueue(sobject: string, recordId: string): void {
     const def = this.definitions.get(sobject.toLowerCase());
     if (!def) return;
-    this.queue.push({ id: this.ids.next('04l'), sobject: def.sobject, recordId, attempts: 0, notBefore: Date.now() });
+    const now = this.opts.clock.now();
+    this.queue.push({
+      id: this.ids.next('04l'),
+      sobject: def.sobject,
+      recordId,
+      attempts: 0,
+      queuedAt: now,
+      notBefore: now,
+    });
     this.schedule(this.opts.batchWindowMs);
   }
 
@@ -158,17 +191,23 @@ export class OutboundMessenger {
     this.delivered = [];
     this.dropped = [];
     this.log = [];
+    this.clearTimer();
   }
 
   close(): void {
     this.closed = true;
     this.reset();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
   }
 
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerDue = Infinity;
+  }
+
+  /** Plans the next pump in `delayMs` real millis (Infinity: only when the clock is moved). */
   private schedule(delayMs: number): void {
-    if (this.closed) return;
+    if (this.closed || delayMs === Infinity) return;
     const due = Date.now() + Math.max(0, delayMs);
     if (this.timer && this.timerDue <= due) return;
     if (this.timer) clearTimeout(this.timer);
@@ -185,30 +224,22 @@ export class OutboundMessenger {
 
   private async pump(): Promise<void> {
     if (this.closed || this.sending || !this.url || this.queue.length === 0) return;
-    const now = Date.now();
+    const { clock } = this.opts;
+    this.dropExpired();
+    const now = clock.now();
     const batch: Pending[] = [];
-    for (const p of [...this.queue]) {
+    for (const p of this.queue) {
       if (batch.length >= MAX_PER_MESSAGE) break;
       if (p.notBefore > now) continue;
       // One message per definition: the first ready notification picks the object.
       if (batch[0] && batch[0].sobject !== p.sobject) continue;
-      const rec = this.opts.store.get(p.recordId);
-      if (!rec || rec.deletedAt !== undefined) {
-        // Nothing left to send; the delete itself is reported by getDeleted.
-        this.queue = this.queue.filter((q) => q !== p);
-        this.dropped.push({
-          id: p.id,
-          sobject: p.sobject,
-          recordId: p.recordId,
-          reason: 'record deleted before delivery',
-        });
-        continue;
-      }
       batch.push(p);
     }
     if (batch.length === 0) {
-      if (this.queue.length > 0)
-        this.schedule(this.queue.reduce((min, p) => Math.min(min, p.notBefore), Infinity) - now);
+      // Wake for the next retry, or to drop what turns 24 h old first.
+      const { maxAgeMs } = this.opts.retry;
+      const next = this.queue.reduce((min, p) => Math.min(min, p.notBefore, p.queuedAt + maxAgeMs), Infinity);
+      if (next < Infinity) this.schedule(clock.realDelay(next - now));
       return;
     }
     const generation = this.generation;
@@ -244,22 +275,29 @@ export class OutboundMessenger {
       this.queue = this.queue.filter((p) => !sent.has(p));
       for (const p of batch) this.delivered.push({ id: p.id, sobject: p.sobject, recordId: p.recordId });
     } else {
-      const { maxAttempts, baseDelayMs, maxDelayMs } = this.opts.retry;
+      const { maxAttempts = Infinity, baseDelayMs, maxDelayMs } = this.opts.retry;
+      const now = this.opts.clock.now();
       for (const p of batch) {
         p.attempts += 1;
-        p.notBefore = Date.now() + Math.min(maxDelayMs, baseDelayMs * 2 ** (p.attempts - 1));
-        if (p.attempts >= maxAttempts) {
-          this.dropped.push({
-            id: p.id,
-            sobject: p.sobject,
-            recordId: p.recordId,
-            reason: `not acknowledged after ${p.attempts} attempts`,
-          });
-        }
+        p.notBefore = now + Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(p.attempts - 1, 52));
+        if (p.attempts >= maxAttempts) this.drop(p, `not acknowledged after ${p.attempts} attempts`);
       }
-      this.queue = this.queue.filter((p) => p.attempts < maxAttempts);
     }
     this.schedule(0);
+  }
+
+  /** Salesforce drops what is still queued 24 hours (maxAgeMs) after it was queued. */
+  private dropExpired(): void {
+    const now = this.opts.clock.now();
+    for (const p of this.queue) {
+      if (now - p.queuedAt >= this.opts.retry.maxAgeMs)
+        this.drop(p, `not acknowledged within ${this.opts.retry.maxAgeMs} ms (${p.attempts} attempts)`);
+    }
+  }
+
+  private drop(p: Pending, reason: string): void {
+    this.queue = this.queue.filter((q) => q !== p);
+    this.dropped.push({ id: p.id, sobject: p.sobject, recordId: p.recordId, reason });
   }
 
   private envelope(batch: Pending[]): string {
@@ -271,7 +309,8 @@ export class OutboundMessenger {
     const sobject = store.sobject(definition.sobject);
     const notifications = batch.map((p) => {
       const rec = store.get(p.recordId);
-      const values = rec?.values ?? {};
+      // Deleted (or purged) before delivery: the notification carries no data, only the Id.
+      const values = rec && rec.deletedAt === undefined ? rec.values : { Id: p.recordId };
       const elements = ['Id', ...definition.fields]
         .map((name) => {
           const v = values[name];

@@ -1,8 +1,12 @@
 /**
- * Data replication resources (sObject Get Updated / Get Deleted), the polling side of the sync.
- * Windows are [start, latestDateCovered): latestDateCovered never passes "now" (rounded down to the
- * granularity), so feeding it back as the next start never skips a write. Salesforce ignores the seconds
- * of start/end (granularity 60 s); the emulator defaults to 1 s so tests need not wait for a minute to pass.
+ * Data replication resources (sObject Get Updated / Get Deleted), the polling side of the sync
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getupdated.htm,
+ * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getupdated.htm).
+ * As in Salesforce, "the seconds portion of the dateTime is ignored": start and end are truncated to the
+ * minute, and a window that is then empty (start and end in the same minute) is refused with
+ * INVALID_REPLICATION_DATE. Windows are [start, latestDateCovered): latestDateCovered is a minute boundary that
+ * never passes "now", so feeding it back as the next start never skips a write. getDeleted also refuses a start
+ * before earliestDateAvailable (the delete log was purged since): the client has to resync fully.
  */
 import { ApiError } from './errors.js';
 import type { Reply } from './http.js';
@@ -11,6 +15,7 @@ import type { SObjectDef } from './schema.js';
 import { formatRestDateTime, parseDateTime } from './time.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const MINUTE_MS = 60_000;
 
 function replicationError(message: string): ApiError {
   return new ApiError(400, 'INVALID_REPLICATION_DATE', message);
@@ -26,19 +31,29 @@ function dateParam(ctx: ApiContext, name: 'start' | 'end'): number {
   return ms;
 }
 
+const toMinute = (ms: number): number => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
+
 export function handleReplication(ctx: ApiContext, def: SObjectDef, kind: 'updated' | 'deleted'): Reply {
   const { org } = ctx;
-  const g = org.settings.replicationGranularityMs;
-  const floor = (ms: number): number => Math.floor(ms / g) * g;
-  const start = floor(dateParam(ctx, 'start'));
-  const end = floor(dateParam(ctx, 'end'));
-  if (start >= end) throw replicationError('startDate must chronologically precede endDate');
-  const now = Date.now();
+  const start = toMinute(dateParam(ctx, 'start'));
+  const end = toMinute(dateParam(ctx, 'end'));
+  if (start >= end) {
+    throw replicationError(
+      'startDate must chronologically precede endDate by at least one minute (seconds are ignored)',
+    );
+  }
+  const now = org.clock.now();
   const maxAgeDays = kind === 'updated' ? 30 : 15;
   if (start < now - maxAgeDays * DAY_MS) {
     throw replicationError(`startDate cannot be more than ${maxAgeDays} days ago`);
   }
-  const latest = Math.max(start, Math.min(end, floor(now)));
+  const earliest = org.availableSince;
+  if (kind === 'deleted' && start < earliest) {
+    throw replicationError(
+      `startDate is before earliestDateAvailable ${formatRestDateTime(earliest)}: deleted records were purged, resynchronize fully`,
+    );
+  }
+  const latest = Math.max(start, Math.min(end, toMinute(now)));
   if (kind === 'updated') {
     const ids = org.store
       .all(def.name)
@@ -59,7 +74,7 @@ export function handleReplication(ctx: ApiContext, def: SObjectDef, kind: 'updat
     status: 200,
     body: {
       deletedRecords,
-      earliestDateAvailable: formatRestDateTime(floor(org.availableSince)),
+      earliestDateAvailable: formatRestDateTime(earliest),
       latestDateCovered: formatRestDateTime(latest),
     },
   };

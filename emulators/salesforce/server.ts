@@ -12,6 +12,7 @@ import { callOptionsClient, delay, readBody, send, type Reply } from './http.js'
 import type { Sessions } from './oauth.js';
 import type { ApiContext, Org } from './org.js';
 import { handleQuery } from './query.js';
+import { handleSoap, SOAP_PATH } from './soap.js';
 import { handleSObjects } from './sobject-rows.js';
 
 export const MIN_API_VERSION = 20;
@@ -110,6 +111,7 @@ async function dispatch(
     return deps.sessions.identity(req.headers, url.searchParams);
   }
   if (pathname === '/services/data' || pathname === '/services/data/') return { status: 200, body: versions() };
+  if (SOAP_PATH.test(pathname) && method === 'POST') return handleSoap(rawBody, deps);
 
   const m = API_PATH.exec(pathname);
   if (!m) throw notFound();

@@ -9,11 +9,22 @@ import type { Orm } from '../platform/db/orm.js';
 import type { ApplyResult } from './apply-remote.js';
 import type { Catalogs } from './catalogs.js';
 import type { CatalogChanges } from './changes.js';
-import { ImportJob, ImportJobStatus } from './entities/index.js';
-import { applyProviderChange } from './provider-change.js';
+import { ExternalMapping, ImportJob, ImportJobStatus } from './entities/index.js';
+import { applyProviderChange, type ProviderChange } from './provider-change.js';
 
 /** Progress is saved at least every 25 records; a RUNNING job silent this long is taken as dead. */
 const ABANDONED_AFTER_MS = 5 * 60_000;
+/** Linked records read per page when looking for deletes. */
+const MAPPING_PAGE = 500;
+
+export interface BackfillOptions {
+  /**
+   * Also apply deletes: once every listed record is applied, each linked record the provider did not list is
+   * read again (`EntityAdapter.fetch`) and applied, so one deleted there is deleted here. For a resync after
+   * the provider's change feed lost track (e.g. its delete log was purged).
+   */
+  findDeleted?: boolean;
+}
 
 /**
  * Backfill (importFromProvider), for any catalog a provider has an adapter for: pages through every record and
@@ -33,7 +44,7 @@ export class Backfill {
     private readonly afterCommit: () => void = () => undefined,
   ) {}
 
-  async start(provider: ProviderId, entityType: EntityType): Promise<ImportJob> {
+  async start(provider: ProviderId, entityType: EntityType, opts: BackfillOptions = {}): Promise<ImportJob> {
     const connection = this.providers.get(provider);
     if (!connection)
       throw new AppError('BAD_USER_INPUT', `${provider} is not configured on this server`, { details: { provider } });
@@ -62,7 +73,7 @@ export class Backfill {
       };
     });
     if (!job.started) return job.job;
-    const run = this.run(job.job.id, connection, def, adapter).finally(() => this.running.delete(job.job.id));
+    const run = this.run(job.job.id, connection, def, adapter, opts).finally(() => this.running.delete(job.job.id));
     this.running.set(job.job.id, run);
     return job.job;
   }
@@ -77,38 +88,49 @@ export class Backfill {
     connection: ProviderConnection,
     def: AnyCatalog,
     adapter: EntityAdapter<FieldValues>,
+    opts: BackfillOptions,
   ): Promise<void> {
     const provider = connection.id;
     const em = this.orm.em.fork();
     const job = await em.findOneOrFail(ImportJob, { id: jobId });
+    let sincePersist = 0;
+    const apply = async (change: ProviderChange) => {
+      let result: ApplyResult;
+      try {
+        result = await em.fork().transactional((tx) =>
+          // A page can be minutes old by the time we reach a record: a linked record that looks changed is
+          // read again, under the same locks the sync workers use.
+          applyProviderChange(tx, this.changes, def, adapter, provider, change, {
+            trustUnlinked: true,
+            adapterFor: (entityType) => connection.adapters.find((a) => a.entityType === entityType),
+          }),
+        );
+      } catch (error) {
+        // One record that cannot be applied (a provider error on its re-fetch, a constraint) does not end the
+        // import: it is counted as skipped and logged, and the next import or change picks it up again.
+        this.logger.warn('import could not apply a record', { externalId: change.externalId, error });
+        result = { outcome: 'skipped', reason: error instanceof Error ? error.message : String(error) };
+      }
+      if (result.outcome === 'skipped')
+        this.logger.warn('import skipped a record', { externalId: change.externalId, reason: result.reason });
+      job.processed += 1;
+      const outcome = result.outcome === 'deleted' ? 'updated' : result.outcome;
+      job[outcome] += 1;
+      if (++sincePersist >= 25) {
+        sincePersist = 0;
+        await em.flush();
+        this.afterCommit();
+      }
+    };
     try {
-      let sincePersist = 0;
+      const listedIds = new Set<string>();
       for await (const listed of adapter.list()) {
-        let result: ApplyResult;
-        try {
-          result = await em.fork().transactional((tx) =>
-            // A page can be minutes old by the time we reach a record: a linked record that looks changed is
-            // read again, under the same locks the sync workers use.
-            applyProviderChange(tx, this.changes, def, adapter, provider, listed, {
-              trustUnlinked: true,
-              adapterFor: (entityType) => connection.adapters.find((a) => a.entityType === entityType),
-            }),
-          );
-        } catch (error) {
-          // One record that cannot be applied (a provider error on its re-fetch, a constraint) does not end the
-          // import: it is counted as skipped and logged, and the next import or change picks it up again.
-          this.logger.warn('import could not apply a record', { externalId: listed.externalId, error });
-          result = { outcome: 'skipped', reason: error instanceof Error ? error.message : String(error) };
-        }
-        if (result.outcome === 'skipped')
-          this.logger.warn('import skipped a record', { externalId: listed.externalId, reason: result.reason });
-        job.processed += 1;
-        const outcome = result.outcome === 'deleted' ? 'updated' : result.outcome;
-        job[outcome] += 1;
-        if (++sincePersist >= 25) {
-          sincePersist = 0;
-          await em.flush();
-          this.afterCommit();
+        listedIds.add(listed.externalId);
+        await apply(listed);
+      }
+      if (opts.findDeleted) {
+        for await (const externalId of this.linkedIds(provider, def.entityType)) {
+          if (!listedIds.has(externalId)) await apply({ externalId });
         }
       }
       job.status = ImportJobStatus.COMPLETED;
@@ -120,5 +142,23 @@ export class Backfill {
     job.finishedAt = new Date();
     await em.flush();
     this.afterCommit();
+  }
+
+  /** The provider ids of every record linked at this provider, page by page. */
+  private async *linkedIds(provider: ProviderId, entityType: EntityType): AsyncIterable<string> {
+    let after = '';
+    for (;;) {
+      const page = await this.orm.em
+        .fork()
+        .find(
+          ExternalMapping,
+          { provider, entityType, externalId: { $ne: null, $gt: after } },
+          { orderBy: { externalId: 'asc' }, limit: MAPPING_PAGE, fields: ['externalId'] },
+        );
+      for (const m of page) if (m.externalId) yield m.externalId;
+      const last = page[page.length - 1]?.externalId;
+      if (page.length < MAPPING_PAGE || !last) return;
+      after = last;
+    }
   }
 }

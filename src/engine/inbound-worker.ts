@@ -9,12 +9,14 @@ import { providerTopics } from '../core/topics.js';
 import type { Orm } from '../platform/db/orm.js';
 import { DelayDelivery, type KafkaTransport, type Subscription } from '../platform/kafka.js';
 import type { ApplyResult } from './apply-remote.js';
+import { Backfill } from './backfill.js';
 import type { Catalogs } from './catalogs.js';
 import type { CatalogChanges } from './changes.js';
 import { ExternalMapping, InboxEvent } from './entities/index.js';
 import { LOCK_TIMEOUT } from './outbound-worker.js';
 import { applyProviderChange } from './provider-change.js';
 import { parseRecheck } from './recheck.js';
+import { parseResync, type ResyncMessage } from './resync.js';
 
 function isConstraintViolation(err: unknown): boolean {
   return err instanceof UniqueConstraintViolationException || err instanceof ForeignKeyConstraintViolationException;
@@ -32,6 +34,8 @@ export class InboundWorker {
   private sub: Subscription | undefined;
   private readonly log: Logger;
   private readonly adapters: Map<string, EntityAdapter<FieldValues>>;
+  /** Full resyncs a poller asked for (`resync.ts`), run as imports that also find deletes. */
+  private readonly resyncs: Backfill;
   /** Called with each outcome (metrics, tests). */
   onOutcome: ((change: InboundChange, outcome: InboundOutcome) => void) | undefined;
 
@@ -45,6 +49,7 @@ export class InboundWorker {
   ) {
     this.log = logger.child({ component: 'inbound-worker', provider: provider.id });
     this.adapters = new Map(provider.adapters.map((a) => [a.entityType, a]));
+    this.resyncs = new Backfill(orm, new Map([[provider.id, provider]]), catalogs, changes, this.log);
   }
 
   async start(): Promise<void> {
@@ -59,6 +64,8 @@ export class InboundWorker {
         } catch {
           return this.log.warn('skipping malformed inbound message', { offset: m.offset });
         }
+        const resync = parseResync(body);
+        if (resync) return this.resync(resync);
         const recheck = parseRecheck(body);
         for (const change of recheck ? [recheck] : this.provider.parseInbound(body)) {
           try {
@@ -82,6 +89,19 @@ export class InboundWorker {
   async stop(): Promise<void> {
     await this.sub?.stop();
     this.sub = undefined;
+    await this.resyncs.idle();
+  }
+
+  /**
+   * Starts the import in the background (one per provider and catalog runs at a time; a job already running
+   * is that resync), so the partition is not held up while it pages through the provider.
+   */
+  private async resync(m: ResyncMessage): Promise<void> {
+    if (!this.adapters.has(m.entityType) || !this.catalogs.has(m.entityType)) {
+      return this.log.warn('resync asked for a catalog this provider does not sync', { entityType: m.entityType });
+    }
+    const job = await this.resyncs.start(this.provider.id, m.entityType, { findDeleted: true });
+    this.log.warn('full resync started', { entityType: m.entityType, reason: m.reason, importJob: job.id });
   }
 
   async process(change: InboundChange): Promise<InboundOutcome> {

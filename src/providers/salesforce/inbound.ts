@@ -41,6 +41,15 @@ export function parseSalesforceMessage(
     externalId: recordId,
     markedOurs: false,
   };
-  if (m.fields) change.announced = fromSObject(m.fields, externalIdField, binding.fromFields(m.fields));
+  // A notification for a record deleted before it was sent carries no data, only the Id
+  // (https://help.salesforce.com/s/articleView?id=platform.workflow_om_considerations.htm): nothing to compare
+  // for echoes, so the change is applied from a re-read, which finds the record deleted (queryAll).
+  if (m.fields && carriesData(m.fields)) {
+    change.announced = fromSObject(m.fields, externalIdField, binding.fromFields(m.fields));
+  }
   return [change];
+}
+
+function carriesData(fields: Record<string, string>): boolean {
+  return Object.keys(fields).some((name) => name !== 'Id');
 }

@@ -64,8 +64,14 @@ export const salesforcePlugin: ProviderPlugin<typeof salesforceConfigShape> = {
         : undefined,
       pollers:
         intervalMs > 0
-          ? [...bindings.keys()].map((sObjectType) =>
-              replicationPoller({ api, sObjectType, intervalMs, logger: log.child({ component: 'poller' }) }),
+          ? [...bindings.values()].map(({ sObjectType, entityType }) =>
+              replicationPoller({
+                api,
+                sObjectType,
+                entityType,
+                intervalMs,
+                logger: log.child({ component: 'poller' }),
+              }),
             )
           : [],
       health: () => ({ webhook: !!orgId, apiUsage: api.apiUsage() }),

@@ -119,7 +119,7 @@ describe('Salesforce emulator: Outbound Messages', () => {
     );
   });
 
-  it('sends the latest data when it finally delivers, and never notifies deletes', async () => {
+  it('sends the latest data when it finally delivers; a record deleted first is sent with its Id only', async () => {
     const kept = await conn.sobject('Contact').create({ LastName: 'Draft' });
     await conn.sobject('Contact').update({ Id: kept.id as string, LastName: 'Final' });
     const gone = await conn.sobject('Contact').create({ LastName: 'Deleted soon' });
@@ -130,11 +130,13 @@ describe('Salesforce emulator: Outbound Messages', () => {
     emu.setOutboundMessageUrl(listener.url);
     await expectEventually(() => expect(emu.pendingNotificationCount()).toBe(0));
     const notes = listener.messages.flatMap((m) => m.notifications);
-    expect(notes.map((n) => n.contactId)).toEqual([kept.id, kept.id, kept.id]);
-    expect(new Set(notes.map((n) => n.id)).size).toBe(3);
-    for (const n of notes) expect(n.fields).toMatchObject({ LastName: 'Final', Email: 'typed@ui.example.com' });
-    expect(emu.droppedNotifications()).toEqual([
-      { id: expect.any(String), contactId: gone.id, reason: 'record deleted before delivery' },
-    ]);
+    // Queued: kept (create, update), gone (create; its delete queues nothing), kept (UI edit).
+    expect(notes.map((n) => n.contactId).sort()).toEqual([kept.id, kept.id, kept.id, gone.id].sort());
+    expect(new Set(notes.map((n) => n.id)).size).toBe(4);
+    for (const n of notes.filter((x) => x.contactId === kept.id))
+      expect(n.fields).toMatchObject({ LastName: 'Final', Email: 'typed@ui.example.com' });
+    // "If the record is deleted before the notification is delivered, the notification contains no data."
+    expect(notes.find((n) => n.contactId === gone.id)?.fields).toEqual({ Id: gone.id });
+    expect(emu.droppedNotifications()).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import type { Connection } from 'jsforce';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../../emulators/salesforce/index.js';
-import { expectEventually } from '../../support/eventually.js';
 import { API_VERSION, connect, rawRequest } from './support.js';
 
 const SF_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000\+0000$/;
+const SF_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\.000\+0000$/;
 
 interface UpdatedResult {
   ids: string[];
@@ -27,42 +27,38 @@ describe('Salesforce emulator: getUpdated / getDeleted', () => {
   afterAll(() => emu.close());
 
   it('lists updated and deleted ids through jsforce sobject().updated() / .deleted()', async () => {
-    const start = new Date(Date.now() - 60_000);
+    const start = new Date(emu.now().getTime() - 60_000);
     const kept = await conn.sobject('Contact').create({ LastName: 'Kept' });
     const gone = await conn.sobject('Contact').create({ LastName: 'Gone' });
     await conn.sobject('Contact').update({ Id: kept.id as string, FirstName: 'Still' });
     await conn.sobject('Contact').destroy(gone.id as string);
 
-    // Records carry whole-second timestamps and a window never covers the current second, so poll.
-    const updated = await expectEventually(async () => {
-      const res = (await conn.sobject('Contact').updated(start, new Date(Date.now() + 60_000))) as UpdatedResult;
-      expect(res.ids).toEqual([kept.id]);
-      return res;
-    });
-    expect(updated.latestDateCovered).toMatch(SF_DATETIME);
-    expect(Date.parse(updated.latestDateCovered.replace('+0000', 'Z'))).toBeLessThanOrEqual(Date.now());
+    // A window never covers the org's current minute: move its clock past it.
+    emu.advanceClock(60_000);
+    const end = new Date(emu.now().getTime() + 60_000);
+    const updated = (await conn.sobject('Contact').updated(start, end)) as UpdatedResult;
+    expect(updated.ids).toEqual([kept.id]);
+    expect(updated.latestDateCovered).toMatch(SF_MINUTE);
+    expect(Date.parse(updated.latestDateCovered.replace('+0000', 'Z'))).toBeLessThanOrEqual(emu.now().getTime());
 
-    // The delete may fall in a later second than the update: poll for it too.
-    const deleted = await expectEventually(async () => {
-      const res = (await conn.sobject('Contact').deleted(start, new Date(Date.now() + 60_000))) as DeletedResult;
-      expect(res.deletedRecords).toEqual([{ id: gone.id, deletedDate: expect.stringMatching(SF_DATETIME) }]);
-      return res;
-    });
+    const deleted = (await conn.sobject('Contact').deleted(start, end)) as DeletedResult;
+    expect(deleted.deletedRecords).toEqual([{ id: gone.id, deletedDate: expect.stringMatching(SF_DATETIME) }]);
     expect(deleted.earliestDateAvailable).toMatch(SF_DATETIME);
-    expect(deleted.latestDateCovered).toMatch(SF_DATETIME);
+    expect(deleted.latestDateCovered).toMatch(SF_MINUTE);
   });
 
   it('never misses or repeats a write when latestDateCovered is the next start', async () => {
-    let cursor = new Date(Date.now() - 60_000);
+    let cursor = new Date(emu.now().getTime() - 60_000);
     const seen: string[] = [];
     for (const name of ['First', 'Second']) {
       const { id } = await conn.sobject('Contact').create({ LastName: name });
-      await expectEventually(async () => {
-        const res = (await conn.sobject('Contact').updated(cursor, new Date(Date.now() + 60_000))) as UpdatedResult;
-        seen.push(...res.ids);
-        cursor = new Date(res.latestDateCovered.replace('+0000', 'Z'));
-        expect(seen).toContain(id);
-      });
+      emu.advanceClock(60_000);
+      const res = (await conn
+        .sobject('Contact')
+        .updated(cursor, new Date(emu.now().getTime() + 60_000))) as UpdatedResult;
+      seen.push(...res.ids);
+      cursor = new Date(res.latestDateCovered.replace('+0000', 'Z'));
+      expect(seen).toContain(id);
     }
     expect(seen).toEqual(emu.contacts().map((c) => c.Id));
   });
@@ -93,14 +89,29 @@ describe('Salesforce emulator: getUpdated / getDeleted', () => {
     );
   });
 
-  it('can mirror Salesforce ignoring the seconds of the window', async () => {
-    const minuteEmu = await startSalesforceEmulator({ replicationGranularity: 'minute' });
+  it('ignores the seconds of start and end, and refuses a window under one minute', async () => {
+    const frozen = await startSalesforceEmulator({ clock: { start: Date.parse('2026-03-02T10:00:30Z'), rate: 0 } });
     try {
-      const c = await connect(minuteEmu);
-      const res = (await c.sobject('Contact').updated(new Date(Date.now() - 600_000), new Date())) as UpdatedResult;
-      expect(res.latestDateCovered).toMatch(/:00\.000\+0000$/);
+      const c = await connect(frozen);
+      const at = (t: string) => new Date(`2026-03-02T${t}Z`);
+      const { id } = await c.sobject('Contact').create({ LastName: 'Stamped at 10:00:30' });
+      // start and end in the same minute: nothing left once the seconds are dropped.
+      for (const kind of ['updated', 'deleted'] as const) {
+        await expect(c.sobject('Contact')[kind](at('10:00:05'), at('10:00:59'))).rejects.toMatchObject({
+          errorCode: 'INVALID_REPLICATION_DATE',
+          message: expect.stringContaining('at least one minute'),
+        });
+      }
+      // The current minute is not over: covered up to 10:00 only, even with an end in the future.
+      const early = (await c.sobject('Contact').updated(at('10:00:00'), at('10:05:00'))) as UpdatedResult;
+      expect(early).toEqual({ ids: [], latestDateCovered: '2026-03-02T10:00:00.000+0000' });
+
+      frozen.advanceClock(40_000); // 10:01:10
+      // 10:00:59 counts as 10:00 and 10:01:10 as 10:01.
+      const later = (await c.sobject('Contact').updated(at('10:00:59'), at('10:01:10'))) as UpdatedResult;
+      expect(later).toEqual({ ids: [id], latestDateCovered: '2026-03-02T10:01:00.000+0000' });
     } finally {
-      await minuteEmu.close();
+      await frozen.close();
     }
   });
 });
