@@ -246,6 +246,17 @@ export class KafkaBroker {
     clearTimeout(timer);
   }
 
+  /** Kills the broker as a crash would (SIGKILL): nothing is flushed or handed over; `start()` brings it back. */
+  async kill() {
+    const proc = this.proc;
+    if (!proc) return;
+    this.proc = null;
+    if (proc.exitCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGKILL');
+    await exited;
+  }
+
   async destroy() {
     await this.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
