@@ -210,12 +210,18 @@ export class OutboundWorker {
   ): Promise<RemoteRecord[] | ProviderError> {
     const snaps = [...latest.values()].map((i) => snapOf(i.envelope)).filter((s) => !s.deleted);
     if (snaps.length === 0 || !adapter.findByNaturalKey) return [];
-    const twinned = await this.orm.em.fork().find(ExternalMapping, {
-      entityType: def.entityType,
-      provider: this.provider.id,
-      entityId: { $in: snaps.map((s) => s.id) },
-    });
-    const creating = snaps.filter((s) => !twinned.some((m) => m.entityId === s.id));
+    const em = this.orm.em.fork();
+    const ids = snaps.map((s) => s.id);
+    const [twinned, rows] = await Promise.all([
+      em.find(ExternalMapping, { entityType: def.entityType, provider: this.provider.id, entityId: { $in: ids } }),
+      em.find(def.entity, { id: { $in: ids } } as never, { fields: ['id', 'version'] as never }),
+    ]);
+    // Only records that will be written: a stale event (a newer version follows, or the record is gone) costs no
+    // provider call (`claim` judges them again under the locks).
+    const current = new Map(rows.map((r) => [r.id, r.version]));
+    const creating = snaps.filter(
+      (s) => !twinned.some((m) => m.entityId === s.id) && (current.get(s.id) ?? Infinity) <= s.version,
+    );
     try {
       return await lookUpExisting(def, adapter, creating);
     } catch (err) {

@@ -7,7 +7,10 @@ import { ImportJob, ImportJobStatus } from '../../src/engine/entities/index.js';
 import type { InboundOutcome } from '../../src/engine/inbound-worker.js';
 import { expectEventually, present } from '../support/eventually.js';
 import { customersApi, type StatusData } from '../support/customers-api.js';
-import type { TestApp } from '../support/harness.js';
+import { newEnvelope } from '../../src/core/envelope.js';
+import { catalogTopic } from '../../src/core/topics.js';
+import { createKafkaTransport } from '../../src/platform/kafka.js';
+import { testLogger, type TestApp } from '../support/harness.js';
 import { startAppWithStripe, STRIPE_WEBHOOK_SECRET } from '../support/stripe.js';
 
 describe('two-way customer sync with Stripe', () => {
@@ -68,6 +71,32 @@ describe('two-way customer sync with Stripe', () => {
     expect((await get(c.id)).version).toBe(3);
   });
 
+  it('a stale event (its record is not in this catalog) costs no Stripe call', async () => {
+    const c = await create('Stale Barrier', 'stale.barrier@example.com');
+    await synced(c.id, 1);
+    const lookups = () => emu.requestLog().filter((r) => r.method === 'GET' && r.path === '/v1/customers').length;
+    const before = lookups();
+    // On the barrier's partition (its key), so the barrier's next change is handled after it.
+    const kafka = createKafkaTransport({ brokers: t.config.KAFKA_BROKERS, clientId: 'test-stale', logger: testLogger });
+    try {
+      const id = randomUUID();
+      const envelope = newEnvelope({
+        type: 'customer.updated',
+        entityType: 'CUSTOMER',
+        entityId: id,
+        origin: 'LOCAL' as const,
+        payload: { id, name: 'Nobody', email: 'nobody.here@example.com', version: 1, deleted: false },
+      });
+      await kafka.publish([{ topic: catalogTopic('CUSTOMER'), key: c.id, value: JSON.stringify(envelope) }]);
+    } finally {
+      await kafka.close();
+    }
+    await t.gql(`mutation($id: ID!) { updateCustomer(id: $id, input: {name: "Stale Barrier 2"}) { version } }`, {
+      id: c.id,
+    });
+    await synced(c.id, 2);
+    expect(lookups()).toBe(before);
+  });
   it('create, update and delete in Stripe reach the local catalog', async () => {
     const remote = await dashboard.customers.create({ name: 'Dash Board', email: 'dash.board@example.com' });
     const local = await expectEventually(async () =>
