@@ -77,6 +77,11 @@ export interface KafkaTransport {
   subscribeBatch(options: SubscribeBatchOptions): Promise<Subscription>;
   /** Cheap liveness probe of the cluster for /readyz. */
   ping(timeoutMs?: number): Promise<boolean>;
+  /**
+   * Messages on `topics` that consumer group `groupId` has not marked consumed yet, over all partitions (a group
+   * that never committed counts from the start of the log): its lag, for metrics and for tests that wait for quiet.
+   */
+  lag(groupId: string, topics: readonly string[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -310,6 +315,18 @@ export function createKafkaTransport(opts: {
       })();
       const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref());
       return Promise.race([probe.catch(() => false), timeout]);
+    },
+
+    async lag(groupId, topics) {
+      const a = await getAdmin();
+      let total = 0;
+      for (const { topic, partitions } of await a.fetchOffsets({ groupId, topics: [...topics] })) {
+        for (const end of await a.fetchTopicOffsets(topic)) {
+          const committed = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+          total += Math.max(0, Number(end.high) - (committed >= 0 ? committed : Number(end.low)));
+        }
+      }
+      return total;
     },
 
     async close() {

@@ -2,17 +2,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import Stripe from 'stripe';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce/index.js';
 import { startStripeEmulator, type StripeEmulator } from '../../emulators/stripe/index.js';
 import { freePort, KafkaBroker, startPostgres } from '../../scripts/lib/services.mjs';
 import { AppProcess } from '../support/app-process.js';
 import { expectEventually } from '../support/eventually.js';
+import { createKafkaTransport } from '../../src/platform/kafka.js';
+import { testLogger } from '../support/harness.js';
 import { MutationDriver } from '../support/mutation-driver.js';
+import { ProviderPeople } from '../support/provider-people.js';
 import { FAST_SALESFORCE, SF_ORG_ID } from '../support/salesforce.js';
 import { FAST_STRIPE_WEBHOOKS } from '../support/stripe.js';
 
 /**
- * The fault suite: while clients keep changing customers and invoices, the app is killed (SIGKILL) and restarted,
+ * The fault suite: while clients keep changing customers and invoices (and people make customers in Stripe and
+ * Salesforce), the app is killed (SIGKILL) and restarted,
  * the Kafka broker is killed and restarted, and PostgreSQL is stopped and started again. Afterwards every
  * acknowledged change is in the catalog, and Stripe and Salesforce hold exactly one twin of every record, with
  * the same data: nothing lost, nothing duplicated, nothing left FAILED. Everything runs on 127.0.0.1 and each fault
@@ -95,6 +100,11 @@ describe('faults: app, broker and database die mid-stream', () => {
 
   it('loses no acknowledged change and duplicates nothing at either provider', async () => {
     const driver = new MutationDriver(app.url);
+    // People in Stripe's dashboard and Salesforce's UI make customers too: inbound changes meet the same faults.
+    const people = new ProviderPeople(
+      new Stripe('sk_test_faults', { host: '127.0.0.1', port: stripe.port, protocol: 'http', telemetry: false }),
+      sf,
+    );
     const timings: string[] = [];
     let last = Date.now();
     const phase = async (name: string, step: () => Promise<unknown>) => {
@@ -103,6 +113,7 @@ describe('faults: app, broker and database die mid-stream', () => {
       last = Date.now();
     };
     driver.start();
+    people.start();
     try {
       for (let round = 0; round < ROUNDS; round++) {
         await phase('changes', () => acknowledged(driver, 5));
@@ -128,26 +139,43 @@ describe('faults: app, broker and database die mid-stream', () => {
       }
     } finally {
       await driver.stop();
+      await people.stop();
     }
     await phase('ready', () => app.ready());
 
-    // Quiescence: every record's sync state at both providers is SYNCED at its current version.
+    // Quiescence: nothing left in the outbox, every consumer group has read everything (read-backs and rechecks
+    // included), and every record's sync state at both providers is SYNCED at its current version.
     const query = async <R extends pg.QueryResultRow>(sql: string) => (await db.query<R>(sql)).rows;
-    await expectEventually(
-      async () => {
-        const [open] = await query<{ n: string }>(
-          `select count(*) as n from sync_state s where s.state <> 'SYNCED' or s.target_version <>
-             coalesce((select version from customer c where c.id = s.entity_id),
-                      (select version from invoice i where i.id = s.entity_id))`,
-        );
-        expect(Number(open!.n)).toBe(0);
-      },
-      { timeoutMs: 120_000, intervalMs: 500 },
-    );
+    const kafka = createKafkaTransport({ brokers: [broker.brokers], clientId: 'faults-test', logger: testLogger });
+    const groups: Array<[string, string[]]> = ['stripe', 'salesforce'].flatMap((p) => [
+      [`catalog-sync-outbound-${p}`, ['catalog.customer', 'catalog.invoice']],
+      [`catalog-sync-retry-${p}`, [`retry.${p}`]],
+      [`catalog-sync-inbound-${p}`, [`inbound.${p}`]],
+    ]);
+    try {
+      await expectEventually(
+        async () => {
+          const [unpublished] = await query<{ n: string }>(
+            'select count(*) as n from outbox_event where published_at is null',
+          );
+          expect(Number(unpublished!.n)).toBe(0);
+          for (const [group, topics] of groups) expect([group, await kafka.lag(group, topics)]).toEqual([group, 0]);
+          const [open] = await query<{ n: string }>(
+            `select count(*) as n from sync_state s where s.state <> 'SYNCED' or s.target_version <>
+               coalesce((select version from customer c where c.id = s.entity_id),
+                        (select version from invoice i where i.id = s.entity_id))`,
+          );
+          expect(Number(open!.n)).toBe(0);
+        },
+        { timeoutMs: 120_000, intervalMs: 500 },
+      );
+    } finally {
+      await kafka.close();
+    }
     timings.push(`settled ${Date.now() - last} ms`);
     console.log(
       `faults: ${ROUNDS} round(s); ${driver.acked.customers.size} customers and ${driver.acked.invoices.size} invoices ` +
-        `acknowledged, ${driver.acked.unanswered} requests unanswered\n  ${timings.join('\n  ')}`,
+        `acknowledged, ${people.made.size} customers made at the providers, ${driver.acked.unanswered} requests unanswered\n  ${timings.join('\n  ')}`,
     );
 
     const customers = await query<{ id: string; name: string; email: string }>(
@@ -162,6 +190,10 @@ describe('faults: app, broker and database die mid-stream', () => {
       const row = local.get(id);
       expect(row).toMatchObject({ email: acked.email });
       if (acked.name.endsWith('renamed')) expect(row!.name).toBe(acked.name);
+    }
+    // What people made at the providers is here exactly once, with their last change.
+    for (const [email, name] of people.made) {
+      expect(customers.filter((c) => c.email === email).map((c) => c.name)).toEqual([name]);
     }
     const localInvoices = new Map(invoices.map((i) => [i.id, i]));
     for (const [id, acked] of driver.acked.invoices) {
