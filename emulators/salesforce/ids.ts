@@ -40,6 +40,15 @@ export function normalizeId(id: string): string | undefined {
 export class IdMinter {
   private counter = 0;
 
+  /** How many ids it has minted: a restored org continues from there, so no id is ever minted twice. */
+  get issued(): number {
+    return this.counter;
+  }
+
+  continueFrom(issued: number): void {
+    this.counter = Math.max(this.counter, issued);
+  }
+
   next(keyPrefix: string): string {
     this.counter += 1;
     let n = this.counter;

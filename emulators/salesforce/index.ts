@@ -11,7 +11,7 @@ import { ApiError } from './errors.js';
 import { Faults, type FaultSpec } from './faults.js';
 import { HeldReplies, type HeldReply } from '../shared/holds.js';
 import { Sessions } from './oauth.js';
-import { Org } from './org.js';
+import { Org, type OrgState } from './org.js';
 import {
   OutboundMessenger,
   SALESFORCE_OUTBOUND_RETRY,
@@ -30,6 +30,8 @@ export type { DeliveryAttempt, OutboundNotification, OutboundRetryOptions } from
 export { SALESFORCE_OUTBOUND_RETRY } from './outbound.js';
 export { INVOICE_STATUSES } from './schema.js';
 export type { RequestLogEntry } from './server.js';
+
+export type SalesforceEmulatorState = OrgState;
 
 export interface SalesforceEmulatorOptions {
   /** 0/undefined = a free port on 127.0.0.1. */
@@ -57,6 +59,8 @@ export interface SalesforceEmulatorOptions {
    * (SALESFORCE_OUTBOUND_RETRY). Tests pass smaller values, or run the clock faster.
    */
   outboundRetry?: Partial<OutboundRetryOptions>;
+  /** Start from what an earlier run's `state()` returned (records, deleted ones included), not an empty org. */
+  state?: SalesforceEmulatorState;
   /** Fields sent in each Contact notification's sObject after sf:Id. */
   outboundFields?: string[];
   /** Fields sent in each invoice notification's sObject after sf:Id (default: every invoice field listed in README). */
@@ -126,6 +130,12 @@ export interface SalesforceEmulator {
   readonly uiUserId: string;
   setOutboundMessageUrl(url: string | undefined): void;
   /**
+   * The org's records (the recycle bin included) and id counter as JSON-able data, for a later
+   * `startSalesforceEmulator({ state })` (npm start keeps its data between runs). Sessions, faults, cursors and
+   * queued Outbound Messages are not part of it.
+   */
+  state(): SalesforceEmulatorState;
+  /**
    * Wipes records, faults, API usage, request log, query cursors and the outbound queue/history, and releases
    * held replies.
    */
@@ -192,6 +202,7 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
 
   const clock = new EmulatorClock(opts.clock);
   const org = new Org({ orgId, externalIdField, invoiceObject }, clock);
+  if (opts.state) org.restore(opts.state);
   const sessions = new Sessions({ clientId, clientSecret, orgId, baseUrl: () => baseUrl });
   const faults = new Faults();
   const held = new HeldReplies();
@@ -272,6 +283,7 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
     integrationUserId: INTEGRATION_USER_ID,
     uiUserId: UI_USER_ID,
     setOutboundMessageUrl: (url) => outbound.setUrl(url),
+    state: () => org.state(),
     reset: () => {
       resets.count += 1;
       held.release();

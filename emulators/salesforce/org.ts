@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { EmulatorClock } from './clock.js';
 import { IdMinter } from './ids.js';
 import { buildSchema } from './schema.js';
-import { RecordStore } from './store.js';
+import { RecordStore, type RecordStoreState } from './store.js';
 import { truncateToSecond } from './time.js';
 
 export interface OrgSettings {
@@ -20,6 +20,11 @@ interface Cursor {
 
 /** Salesforce keeps at most 10 open query cursors per user and silently drops the oldest. */
 const MAX_OPEN_CURSORS = 10;
+
+export interface OrgState {
+  store: RecordStoreState;
+  availableSince: number;
+}
 
 export class Org {
   readonly settings: OrgSettings;
@@ -66,6 +71,16 @@ export class Org {
     }
     this.availableSince = Math.max(this.availableSince, cutoff);
     return purged;
+  }
+
+  /** The org's data as plain JSON-able data (records, id counter, how far the delete log goes back). */
+  state(): OrgState {
+    return { store: this.store.state(), availableSince: this.availableSince };
+  }
+
+  restore(state: OrgState): void {
+    this.store.restore(state.store);
+    this.availableSince = state.availableSince;
   }
 
   reset(): void {

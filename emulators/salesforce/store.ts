@@ -44,6 +44,11 @@ export const INTEGRATION_USER_ID = userId('0058a0000000001');
 /** The person editing records "in the Salesforce UI" (emulator.ui): lets a sync tell its own writes apart. */
 export const UI_USER_ID = userId('0058a0000000002');
 
+export interface RecordStoreState {
+  records: StoredRecord[];
+  issued: number;
+}
+
 export class RecordStore {
   readonly schema: Map<string, SObjectDef>;
   private readonly minter = new IdMinter();
@@ -96,6 +101,19 @@ export class RecordStore {
 
   reset(): void {
     this.records = new Map();
+    this.rebuildIndexes();
+  }
+
+  /** Its records (deleted ones included) and id counter, as plain data for a later `restore`. */
+  state(): RecordStoreState {
+    return JSON.parse(
+      JSON.stringify({ records: [...this.records.values()], issued: this.minter.issued }),
+    ) as RecordStoreState;
+  }
+
+  restore(state: RecordStoreState): void {
+    this.records = new Map(state.records.map((r) => [r.id, r]));
+    this.minter.continueFrom(state.issued);
     this.rebuildIndexes();
   }
 

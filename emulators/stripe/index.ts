@@ -29,6 +29,7 @@ export type {
   StripeInvoiceLineItem,
   StripeList,
 } from './types.js';
+export type { StripeState } from './store.js';
 export type { WebhookHold } from './webhook-holds.js';
 export { REALISTIC_WEBHOOK_POLICY, type WebhookRetryOptions } from './webhook-policy.js';
 export { signatureHeader, type PendingWebhook } from './webhooks.js';

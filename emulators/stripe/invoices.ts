@@ -11,6 +11,7 @@ import type {
 import { applyMetadata, emptyMetadata } from './metadata.js';
 import { type ListOptions, paginate, type Sequenced } from './pagination.js';
 import { previousAttributes } from './previous-attributes.js';
+import { snapshot } from './snapshot.js';
 import type { ChangeContext } from './store.js';
 import type {
   StripeCustomer,
@@ -33,6 +34,11 @@ export interface InvoiceHost {
   /** Position in creation order, shared with customers and events. */
   nextSeq(): number;
   emit(type: StripeEventType, object: StripeEventObject, ctx: ChangeContext, previous?: Record<string, unknown>): void;
+}
+
+export interface InvoiceStoreState {
+  invoices: InvoiceRecord[];
+  items: ItemRecord[];
 }
 
 interface InvoiceRecord {
@@ -66,6 +72,16 @@ export class InvoiceStore {
   private items = new Map<string, ItemRecord>();
 
   constructor(private readonly host: InvoiceHost) {}
+
+  /** Everything it holds, as plain data (`npm start` keeps the emulator's state between runs). */
+  state(): InvoiceStoreState {
+    return snapshot({ invoices: [...this.invoices.values()], items: [...this.items.values()] });
+  }
+
+  restore(state: InvoiceStoreState): void {
+    this.invoices = new Map(state.invoices.map((r) => [r.invoice.id, r]));
+    this.items = new Map(state.items.map((r) => [r.item.id, r]));
+  }
 
   clear(): void {
     this.invoices.clear();

@@ -8,7 +8,7 @@ import { HeldReplies } from '../shared/holds.js';
 import { IdempotencyStore, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.js';
 import { randomId } from './ids.js';
 import { matchRoute } from './routes.js';
-import { snapshot, StripeStore } from './store.js';
+import { snapshot, StripeStore, type StripeState } from './store.js';
 import type { FaultSpec, HeldReply, RequestLogEntry, StripeCustomer, StripeEvent, StripeInvoice } from './types.js';
 import type { WebhookHold } from './webhook-holds.js';
 import type { WebhookRetryOptions } from './webhook-policy.js';
@@ -34,6 +34,8 @@ export interface StripeEmulatorOptions {
   webhookJitterMs?: number;
   /** Diagnostics (failed deliveries, unexpected errors). Silent by default to keep test output clean. */
   log?: (line: string) => void;
+  /** Start from what an earlier run's `state()` returned (customers, invoices, items, events), not empty. */
+  state?: StripeState;
 }
 
 export interface StripeEmulator {
@@ -52,6 +54,11 @@ export interface StripeEmulator {
   release(hold?: string): number;
   /** Replies waiting for release now, oldest first. */
   held(): HeldReply[];
+  /**
+   * Its objects and events as plain JSON-able data, for a later `startStripeEmulator({ state })` (npm start keeps
+   * its data between runs). Idempotency keys, faults and pending deliveries are not part of it.
+   */
+  state(): StripeState;
   /** Current non-deleted customers, newest first. */
   customers(): StripeCustomer[];
   /** Current non-deleted invoices (any status), newest first. */
@@ -120,6 +127,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       if (webhookUrl !== undefined) dispatcher.enqueue(event);
     },
   });
+  if (options.state) store.restore(options.state);
 
   const control = {
     reset() {
@@ -139,6 +147,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     setWebhookUrl(url: string | undefined) {
       webhookUrl = url;
     },
+    state: () => store.state(),
     customers: () => snapshot(store.activeCustomers()),
     invoices: () => snapshot(store.invoices.activeInvoices()),
     requestLog: () => requests.map((entry) => ({ ...entry })),

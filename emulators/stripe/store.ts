@@ -1,7 +1,8 @@
+import { snapshot } from './snapshot.js';
 import type { CustomerInput } from './customer-params.js';
 import { resourceMissing } from './errors.js';
 import { randomId, randomInvoicePrefix, unixSeconds } from './ids.js';
-import { InvoiceStore } from './invoices.js';
+import { InvoiceStore, type InvoiceStoreState } from './invoices.js';
 import { applyMetadata, emptyMetadata } from './metadata.js';
 import { type ListOptions, paginate, type Sequenced } from './pagination.js';
 import { previousAttributes } from './previous-attributes.js';
@@ -38,6 +39,14 @@ interface CustomerRecord {
  * them), invoices and invoice items (in `invoices`) and the event log. Every change produces exactly one event of
  * each type it stands for; a write that changes nothing produces none.
  */
+/** The store's contents as plain data (`StripeStore.state`). */
+export interface StripeState {
+  seq: number;
+  customers: CustomerRecord[];
+  events: Array<Sequenced<StripeEvent>>;
+  invoices: InvoiceStoreState;
+}
+
 export class StripeStore {
   private customers = new Map<string, CustomerRecord>();
   private events = new Map<string, Sequenced<StripeEvent>>();
@@ -54,6 +63,23 @@ export class StripeStore {
       nextSeq: () => this.nextSeq(),
       emit: (type, object, ctx, previous) => this.emit(type, object, ctx, previous),
     });
+  }
+
+  /** Everything it holds, as plain data: `npm start` saves it and a later run starts from it. */
+  state(): StripeState {
+    return snapshot({
+      seq: this.seq,
+      customers: [...this.customers.values()],
+      events: [...this.events.values()],
+      invoices: this.invoices.state(),
+    });
+  }
+
+  restore(state: StripeState): void {
+    this.seq = state.seq;
+    this.customers = new Map(state.customers.map((r) => [r.customer.id, r]));
+    this.events = new Map(state.events.map((e) => [e.value.id, e]));
+    this.invoices.restore(state.invoices);
   }
 
   reset(): void {
@@ -210,7 +236,4 @@ export class StripeStore {
   }
 }
 
-/** Deep copy through JSON: yields plain objects, exactly what a client would parse from the wire. */
-export function snapshot<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
+export { snapshot };

@@ -86,21 +86,29 @@ function runPg(bin, args, opts = {}) {
 }
 
 /**
- * Starts a PostgreSQL cluster in a fresh temp dir on a free port. Returns { url, stop, halt, resume }: `halt`
- * stops the server (fast mode) and keeps its data, `resume` starts it again on the same port.
- * fsync is off: the data is throwaway, and it makes tests several times faster.
+ * Starts a PostgreSQL cluster on a free port: in a fresh temp dir (throwaway), or in `dir` (kept: `npm start`
+ * reuses the cluster a previous run left there, on its port if that is free). Returns { url, stop, halt,
+ * resume }: `halt` stops the server (fast mode) and keeps its data, `resume` starts it again on the same port,
+ * `stop` stops it and deletes a throwaway cluster. A throwaway cluster runs with fsync off (several times faster
+ * tests); a kept one is durable.
  */
-export async function startPostgres({ database = 'catalog_sync' } = {}) {
-  const dir = makeTempDir('catalog-sync-pg-');
+export async function startPostgres({ database = 'catalog_sync', dir: keptDir } = {}) {
+  const dir = keptDir ?? makeTempDir('catalog-sync-pg-');
+  fs.mkdirSync(dir, { recursive: true });
   const dataDir = path.join(dir, 'data');
   if (process.getuid?.() === 0) spawnSync('chown', ['-R', 'postgres:postgres', dir]);
-  const port = await freePort();
-  runPg('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'app', '--no-sync', '-E', 'UTF8']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  const portFile = path.join(dir, 'port');
+  const savedPort = keptDir && fs.existsSync(portFile) ? Number(fs.readFileSync(portFile, 'utf8')) : undefined;
+  const port = savedPort && !(await canConnect(savedPort)) ? savedPort : await freePort();
+  if (keptDir) fs.writeFileSync(portFile, String(port));
+  if (fresh) runPg('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'app', '--no-sync', '-E', 'UTF8']);
+  const speed = keptDir ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${speed} -c max_connections=200`;
   const start = () =>
     runPg('pg_ctl', ['-D', dataDir, '-l', path.join(dir, 'postgres.log'), '-o', options, '-w', 'start']);
   start();
-  runPg('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'app', database]);
+  if (fresh) runPg('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'app', database]);
   const url = `postgres://app@127.0.0.1:${port}/${database}`;
   return {
     url,
@@ -115,6 +123,7 @@ export async function startPostgres({ database = 'catalog_sync' } = {}) {
       start();
     },
     async stop() {
+      if (keptDir) return runPg('pg_ctl', ['-D', dataDir, '-m', 'fast', 'stop']);
       try {
         runPg('pg_ctl', ['-D', dataDir, '-m', 'immediate', 'stop']);
       } finally {
@@ -149,15 +158,28 @@ export class KafkaBroker {
     this.proc = null;
   }
 
-  static async create(opts = {}) {
+  /**
+   * A broker in a fresh temp dir (throwaway), or in `dir` (kept: `npm start` reuses the log a previous run left
+   * there, on the same ports when they are free; `destroy()` then keeps it).
+   */
+  static async create({ dir: keptDir, ...opts } = {}) {
     if (!fs.existsSync(kafkaLibs)) throw new Error(`Kafka jars not found in ${kafkaLibs}: run \`npm run setup\``);
+    const portsFile = keptDir && path.join(keptDir, 'ports.json');
+    const saved = portsFile && fs.existsSync(portsFile) ? JSON.parse(fs.readFileSync(portsFile, 'utf8')) : {};
+    const usable = async (p) => (p && !(await canConnect(p)) ? p : await freePort());
     const broker = new KafkaBroker({
-      port: await freePort(),
-      controllerPort: await freePort(),
-      dir: makeTempDir('catalog-sync-kafka-'),
+      port: await usable(saved.port),
+      controllerPort: await usable(saved.controllerPort),
+      dir: keptDir ?? makeTempDir('catalog-sync-kafka-'),
       ...opts,
     });
-    broker.format();
+    broker.kept = !!keptDir;
+    fs.mkdirSync(broker.dir, { recursive: true });
+    const formatted = fs.existsSync(path.join(broker.dir, 'data', 'meta.properties'));
+    broker.writeConfig();
+    if (!formatted) broker.format();
+    if (portsFile)
+      fs.writeFileSync(portsFile, JSON.stringify({ port: broker.port, controllerPort: broker.controllerPort }));
     await broker.start();
     return broker;
   }
@@ -166,7 +188,8 @@ export class KafkaBroker {
     return `127.0.0.1:${this.port}`;
   }
 
-  format() {
+  /** Writes server.properties and the log4j config (every start: the ports may have changed). */
+  writeConfig() {
     const props = [
       'process.roles=broker,controller',
       'node.id=1',
@@ -198,6 +221,10 @@ export class KafkaBroker {
         'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n',
       ].join('\n') + '\n',
     );
+  }
+
+  /** Formats the log directory for a new single-node KRaft cluster. */
+  format() {
     const res = spawnSync(
       'java',
       [
@@ -229,6 +256,9 @@ export class KafkaBroker {
     const out = fs.openSync(path.join(this.dir, 'stdout.log'), 'a');
     this.proc = spawn('java', [...this.javaArgs(), 'kafka.Kafka', path.join(this.dir, 'server.properties')], {
       stdio: ['ignore', out, out],
+      // Its own process group: a Ctrl-C in the terminal reaches `npm start`, which stops the app first and the
+      // broker after it, instead of the broker dying under the app's consumers.
+      detached: true,
     });
     const proc = this.proc;
     await waitFor(`kafka broker on ${this.brokers}`, () => canConnect(this.port), 60_000, proc);
@@ -259,6 +289,6 @@ export class KafkaBroker {
 
   async destroy() {
     await this.stop();
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    if (!this.kept) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
