@@ -248,9 +248,16 @@ export function salesforceLogSince(w: World, marker: string): LogEntry[] {
   return after(w.sf.requestLog(), marker);
 }
 
-/** Requests that can change provider data: everything but reads (OAuth token calls are not data writes). */
+/**
+ * Requests that can change provider data: everything but reads. OAuth token calls are not data writes, and the
+ * app's only SOAP call is getServerTimestamp (the poller reads Salesforce's clock), a read sent as a POST.
+ */
 export function writesSince(w: World, markers: Markers): { stripe: LogEntry[]; salesforce: LogEntry[] } {
-  const isWrite = (e: LogEntry) => e.method !== 'GET' && e.method !== 'HEAD' && !e.path.startsWith('/services/oauth2/');
+  const isWrite = (e: LogEntry) =>
+    e.method !== 'GET' &&
+    e.method !== 'HEAD' &&
+    !e.path.startsWith('/services/oauth2/') &&
+    !e.path.startsWith('/services/Soap/');
   return {
     stripe: after(w.stripe.requestLog(), markers.stripe).filter(isWrite),
     salesforce: after(w.sf.requestLog(), markers.salesforce).filter(isWrite),
