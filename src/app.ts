@@ -13,8 +13,9 @@ import { PollRunner } from './engine/poll-runner.js';
 import { startSyncStatusFeed } from './engine/sync-status-feed.js';
 import { createOrm, migrate, type Orm } from './platform/db/orm.js';
 import { ApiAuth } from './platform/http/auth.js';
-import { startHttpServer, type HttpServer } from './platform/http/server.js';
+import { startHttpServer, startOpsServer, type HttpServer } from './platform/http/server.js';
 import { createKafkaTransport, type KafkaTransport, type Subscription } from './platform/kafka.js';
+import { Metrics, type ConsumerGroup } from './platform/metrics.js';
 import { OutboxRelay } from './platform/outbox-relay.js';
 import { catalogDefinitions, entities, providerPlugins } from './registry.js';
 import { buildAppSchema } from './schema.js';
@@ -25,7 +26,9 @@ export const ROLES: readonly Role[] = ['api', 'worker', 'relay', 'all'];
 export interface RunningApp {
   orm: Orm;
   kafka: KafkaTransport;
+  /** The API server (roles api, all), or the health-and-metrics server (worker, relay). */
   http?: HttpServer;
+  metrics: Metrics;
   relay?: OutboxRelay;
   imports?: Backfill;
   inbound: InboundWorker[];
@@ -45,6 +48,7 @@ function connectProviders(
   config: Config,
   plugins: readonly ProviderPlugin[],
   logger: Logger,
+  metrics: Metrics,
 ): Map<string, ProviderConnection> {
   const out = new Map<string, ProviderConnection>();
   for (const plugin of plugins) {
@@ -52,7 +56,7 @@ function connectProviders(
     const own = config.providerConfigs[plugin.id];
     // The config must have been loaded with the same plug-ins (loadConfig(env, plugins)).
     if (!own) throw new Error(`no configuration was parsed for provider ${plugin.id}`);
-    const connection = plugin.create(own as never, { logger });
+    const connection = plugin.create(own as never, { logger, metrics: metrics.forProvider(plugin.id) });
     if (connection) out.set(plugin.id, connection);
   }
   return out;
@@ -75,6 +79,7 @@ export async function startApp(
     logger,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
   });
+  const metrics = new Metrics();
   const stops: Array<() => Promise<void>> = [];
   const stopping = (name: string, fn: () => Promise<void>) => async () => {
     logger.debug('stopping', { component: name });
@@ -94,9 +99,22 @@ export async function startApp(
       });
       relay.start();
       stops.push(stopping('outbox-relay', () => relay!.stop()));
+      const outbox = relay;
+      metrics.watchOutbox(() => outbox.stats());
     }
 
-    const providers = connectProviders(config, parts.providers, logger);
+    const providers = connectProviders(config, parts.providers, logger, metrics);
+    metrics.watchApiUsage(() =>
+      [...providers.values()].flatMap((p) => {
+        const usage = p.health().apiUsage;
+        return usage ? [{ provider: p.id, ...usage }] : [];
+      }),
+    );
+    // Prometheus' scrape credential (METRICS_TOKEN) or any API token; open only when neither is set.
+    const metricsEndpoint = {
+      metrics,
+      auth: new ApiAuth([...(config.METRICS_TOKEN ? [config.METRICS_TOKEN] : []), ...config.API_TOKENS]),
+    };
     const changes = new CatalogChanges(
       (entityType) =>
         parts.providers
@@ -157,6 +175,7 @@ export async function startApp(
         starting: () => [...joining],
         context: () => createContext(orm.em.fork(), services),
         logger,
+        metrics: metricsEndpoint,
         mount: (app) => {
           for (const provider of providers.values()) {
             if (!provider.webhook) continue;
@@ -189,11 +208,13 @@ export async function startApp(
         baseDelayMs: config.SYNC_RETRY_BASE_MS,
         maxDelayMs: config.SYNC_RETRY_MAX_MS,
       };
+      const groups: ConsumerGroup[] = [];
       for (const provider of providers.values()) {
-        const out = new OutboundWorker(orm, kafka, provider, catalogs, policy, logger);
-        const inb = new InboundWorker(orm, kafka, provider, catalogs, changes, logger);
+        const out = new OutboundWorker(orm, kafka, provider, catalogs, policy, logger, metrics);
+        const inb = new InboundWorker(orm, kafka, provider, catalogs, changes, logger, metrics);
         outbound.push(out);
         inbound.push(inb);
+        groups.push(...out.consumerGroups(), ...inb.consumerGroups());
         const workers = { [`outbound-${provider.id}`]: out, [`inbound-${provider.id}`]: inb };
         for (const [name, worker] of Object.entries(workers)) {
           consumers.push(
@@ -215,6 +236,21 @@ export async function startApp(
           stops.push(stopping(`poller-${provider.id}-${poller.name}`, () => runner.stop()));
         }
       }
+      metrics.watchConsumerLag(groups, (groupId, topics) => kafka.lag(groupId, topics));
+    }
+    if (!http) {
+      // No API here: /healthz, /readyz and /metrics still answer (a worker's metrics live in the worker).
+      const ops = await startOpsServer({
+        host: config.HOST,
+        port: config.PORT,
+        orm,
+        kafka,
+        logger,
+        starting: () => [...joining],
+        metrics: metricsEndpoint,
+      });
+      stops.push(stopping('http', () => ops.close()));
+      http = ops;
     }
 
     // Every group joins at once: after a crash each waits out its dead member's session, in parallel.
@@ -226,6 +262,7 @@ export async function startApp(
       orm,
       kafka,
       ...(http ? { http } : {}),
+      metrics,
       ...(relay ? { relay } : {}),
       ...(imports ? { imports } : {}),
       inbound,

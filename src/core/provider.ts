@@ -153,6 +153,31 @@ export interface ProviderConnection {
 }
 
 /**
+ * What a provider reports for metrics; the app labels it with the provider's id. `NO_PROVIDER_METRICS` when the
+ * app does not collect any.
+ */
+export interface ProviderMetrics {
+  /** A call waited this long (seconds, 0 when it did not) for the provider's rate limiter. */
+  rateLimitWait(seconds: number): void;
+  /** A call to the provider's API finished. */
+  apiCall(outcome: 'ok' | 'error'): void;
+  /** A webhook request was refused; `reason` is one of a few fixed words (signature, org_id, too_large, malformed). */
+  webhookRejected(reason: string): void;
+}
+
+export const NO_PROVIDER_METRICS: ProviderMetrics = {
+  rateLimitWait: () => undefined,
+  apiCall: () => undefined,
+  webhookRejected: () => undefined,
+};
+
+/** What the app hands a plug-in's `create`. */
+export interface ProviderDeps {
+  logger: Logger;
+  metrics?: ProviderMetrics;
+}
+
+/**
  * A provider plug-in: its own environment variables (a zod object, merged into the app's config and parsed once
  * at start-up) and a factory. `create` returns undefined, with the reason logged, when the provider is enabled but
  * not configured (no credentials).
@@ -164,5 +189,5 @@ export interface ProviderPlugin<S extends z.ZodRawShape = z.ZodRawShape> {
   configShape: S;
   /** Checks across variables (e.g. "set both or neither"); each problem names its variable. */
   checkConfig?(config: z.infer<z.ZodObject<S>>): Array<{ variable: string; message: string }>;
-  create(config: z.infer<z.ZodObject<S>>, deps: { logger: Logger }): ProviderConnection | undefined;
+  create(config: z.infer<z.ZodObject<S>>, deps: ProviderDeps): ProviderConnection | undefined;
 }

@@ -8,11 +8,13 @@ import { judgeEvent } from '../core/sync-rules.js';
 import { providerTopics } from '../core/topics.js';
 import type { Orm } from '../platform/db/orm.js';
 import { DelayDelivery, type KafkaTransport, type Subscription } from '../platform/kafka.js';
+import type { ConsumerGroup, Metrics } from '../platform/metrics.js';
 import type { ApplyResult } from './apply-remote.js';
 import { Backfill } from './backfill.js';
 import type { Catalogs } from './catalogs.js';
 import type { CatalogChanges } from './changes.js';
 import { ExternalMapping, InboxEvent } from './entities/index.js';
+import { OutcomeReporter, type SyncOutcome } from './outcomes.js';
 import { LOCK_TIMEOUT } from './outbound-worker.js';
 import { applyProviderChange } from './provider-change.js';
 import { parseRecheck } from './recheck.js';
@@ -36,6 +38,7 @@ export class InboundWorker {
   private readonly adapters: Map<string, EntityAdapter<FieldValues>>;
   /** Full resyncs a poller asked for (`resync.ts`), run as imports that also find deletes. */
   private readonly resyncs: Backfill;
+  private readonly outcomes: OutcomeReporter;
   /** Called with each outcome (metrics, tests). */
   onOutcome: ((change: InboundChange, outcome: InboundOutcome) => void) | undefined;
 
@@ -46,16 +49,24 @@ export class InboundWorker {
     private readonly catalogs: Catalogs,
     private readonly changes: CatalogChanges,
     logger: Logger,
+    metrics?: Metrics,
   ) {
     this.log = logger.child({ component: 'inbound-worker', provider: provider.id });
     this.adapters = new Map(provider.adapters.map((a) => [a.entityType, a]));
     this.resyncs = new Backfill(orm, new Map([[provider.id, provider]]), catalogs, changes, this.log);
+    this.outcomes = new OutcomeReporter(provider.id, this.log, metrics);
+  }
+
+  consumerGroups(): [ConsumerGroup] {
+    const topics = [providerTopics(this.provider.id).inbound];
+    return [{ groupId: `catalog-sync-inbound-${this.provider.id.toLowerCase()}`, topics }];
   }
 
   async start(): Promise<void> {
+    const [group] = this.consumerGroups();
     this.sub = await this.kafka.subscribe({
-      groupId: `catalog-sync-inbound-${this.provider.id.toLowerCase()}`,
-      topics: [providerTopics(this.provider.id).inbound],
+      groupId: group.groupId,
+      topics: [...group.topics],
       fromBeginning: true,
       handle: async (m) => {
         let body: unknown;
@@ -68,15 +79,20 @@ export class InboundWorker {
         if (resync) return this.resync(resync);
         const recheck = parseRecheck(body);
         for (const change of recheck ? [recheck] : this.provider.parseInbound(body)) {
+          const startedAt = Date.now();
           try {
             await this.process(change);
           } catch (err) {
             // The provider is unavailable for the re-fetch: try this partition again later, in order.
-            if (err instanceof ProviderError && err.retryable) throw new DelayDelivery(2000);
+            if (err instanceof ProviderError && err.retryable) {
+              this.outcomes.report(note(change, 'retrying', startedAt, { error: err, level: 'warn' }));
+              throw new DelayDelivery(2000);
+            }
             // A change that can never apply (the provider refuses the read, a constraint we cannot meet): park it
             // on the dead-letter topic with the reason instead of blocking the partition forever.
             if (err instanceof ProviderError || isConstraintViolation(err)) {
               await this.deadLetter(m.value?.toString() ?? '', change, err);
+              this.outcomes.report(note(change, 'dead_lettered', startedAt, { error: err, level: 'error' }));
               continue;
             }
             throw err; // e.g. the database is down: redelivered
@@ -105,6 +121,7 @@ export class InboundWorker {
   }
 
   async process(change: InboundChange): Promise<InboundOutcome> {
+    const startedAt = Date.now();
     const adapter = this.adapters.get(change.entityType);
     if (!adapter || !this.catalogs.has(change.entityType)) {
       this.log.debug('inbound change for a catalog this provider does not sync', { entityType: change.entityType });
@@ -148,26 +165,19 @@ export class InboundWorker {
       });
       outcome = result?.outcome ?? 'duplicate';
     }
-    this.log.debug('inbound change', {
-      eventId: change.eventId,
-      entityType: def.entityType,
-      externalId: change.externalId,
-      outcome,
-      reason: result?.reason,
-    });
-    if (result?.outcome === 'skipped')
-      this.log.warn('inbound change skipped', { externalId: change.externalId, reason: result.reason });
+    this.outcomes.report(
+      note(change, outcome, startedAt, {
+        entityId: result?.entityId,
+        reason: result?.reason,
+        level: outcome === 'skipped' ? 'warn' : 'info',
+      }),
+    );
     this.onOutcome?.(change, outcome);
     return outcome;
   }
 
   private async deadLetter(raw: string, change: InboundChange, err: unknown) {
     const reason = err instanceof Error ? err.message : String(err);
-    this.log.error('inbound change dead-lettered', {
-      eventId: change.eventId,
-      externalId: change.externalId,
-      error: err,
-    });
     await this.kafka.publish([
       {
         topic: providerTopics(this.provider.id).deadLetter,
@@ -185,4 +195,17 @@ export class InboundWorker {
         [randomUUID(), this.provider.id, change.eventId],
       );
   }
+}
+
+/** An inbound outcome of this provider change. */
+function note(change: InboundChange, outcome: string, startedAt: number, extra: Partial<SyncOutcome>): SyncOutcome {
+  return {
+    correlationId: change.eventId,
+    direction: 'inbound',
+    entityType: change.entityType,
+    externalId: change.externalId,
+    outcome,
+    startedAt,
+    ...extra,
+  };
 }

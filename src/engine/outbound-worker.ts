@@ -12,11 +12,13 @@ import { fieldsToSend, judgeOutbound } from '../core/sync-rules.js';
 import { catalogTopic, providerTopics } from '../core/topics.js';
 import type { Orm } from '../platform/db/orm.js';
 import { DelayDelivery, type KafkaTransport, type Subscription } from '../platform/kafka.js';
+import type { ConsumerGroup, Metrics } from '../platform/metrics.js';
 import type { Catalogs } from './catalogs.js';
 import { ExternalMapping, SyncState } from './entities/index.js';
 import { completeCreate, intendedCreate, isLinked, rememberHeld, startCreate } from './mappings.js';
 import { adoptExisting, lookUpExisting, type Creating } from './match-existing.js';
 import { markWaiting, parentIdsAt, wakeChildren } from './parents.js';
+import { OutcomeReporter, type SyncOutcome } from './outcomes.js';
 import { enqueueRecheck } from './recheck.js';
 import { parseRetryMessage, type RetryMessage } from './retry-message.js';
 import { announce } from './sync-states.js';
@@ -24,6 +26,8 @@ import { announce } from './sync-states.js';
 interface Item {
   envelope: EventEnvelope;
   attempt: number;
+  /** When this attempt started (ms since epoch). */
+  startedAt: number;
 }
 
 interface Work extends Item {
@@ -61,6 +65,7 @@ export class OutboundWorker {
   private subs: Subscription[] = [];
   private readonly log: Logger;
   private readonly adapters: Map<string, EntityAdapter<FieldValues>>;
+  private readonly outcomes: OutcomeReporter;
 
   constructor(
     private readonly orm: Orm,
@@ -69,20 +74,33 @@ export class OutboundWorker {
     private readonly catalogs: Catalogs,
     private readonly policy: RetryPolicy,
     logger: Logger,
+    metrics?: Metrics,
   ) {
     this.log = logger.child({ component: 'outbound-worker', provider: provider.id });
     this.adapters = new Map(provider.adapters.filter((a) => catalogs.has(a.entityType)).map((a) => [a.entityType, a]));
+    this.outcomes = new OutcomeReporter(provider.id, this.log, metrics);
+  }
+
+  /** Its consumer groups: the catalog topics, and the retry topic. */
+  consumerGroups(): [main: ConsumerGroup, retry: ConsumerGroup] | [] {
+    if (this.adapters.size === 0) return [];
+    const name = this.provider.id.toLowerCase();
+    return [
+      { groupId: `catalog-sync-outbound-${name}`, topics: [...this.adapters.keys()].map(catalogTopic) },
+      { groupId: `catalog-sync-retry-${name}`, topics: [providerTopics(this.provider.id).retry] },
+    ];
   }
 
   async start(): Promise<void> {
-    if (this.adapters.size === 0) return;
-    const name = this.provider.id.toLowerCase();
+    const groups = this.consumerGroups();
+    if (groups.length === 0) return;
+    const [main, retries] = groups;
     // Progress is marked per chunk; each chunk holds at least one full provider call of every adapter.
     const chunkSize = Math.max(MIN_CHUNK, ...[...this.adapters.values()].map((a) => a.maxBatchSize));
     this.subs.push(
       await this.kafka.subscribeBatch({
-        groupId: `catalog-sync-outbound-${name}`,
-        topics: [...this.adapters.keys()].map(catalogTopic),
+        groupId: main.groupId,
+        topics: [...main.topics],
         fromBeginning: true,
         handleBatch: async (messages, progress) => {
           // Each finished chunk is marked done, so a rebalance mid-batch does not write it again.
@@ -91,7 +109,7 @@ export class OutboundWorker {
             const items: Item[] = [];
             for (const m of chunk) {
               const envelope = parseEnvelope(m.value);
-              if (envelope) items.push({ envelope, attempt: 1 });
+              if (envelope) items.push({ envelope, attempt: 1, startedAt: Date.now() });
               else this.log.warn('skipping malformed event', { topic: m.topic, offset: m.offset });
             }
             await this.processMany(items);
@@ -101,15 +119,15 @@ export class OutboundWorker {
         },
       }),
       await this.kafka.subscribe({
-        groupId: `catalog-sync-retry-${name}`,
-        topics: [providerTopics(this.provider.id).retry],
+        groupId: retries.groupId,
+        topics: [...retries.topics],
         fromBeginning: true,
         handle: async (m) => {
           const retry = parseRetryMessage(m.value);
           if (!retry) return this.log.warn('skipping malformed retry message', { offset: m.offset });
           const wait = retry.notBefore - Date.now();
           if (wait > 0) throw new DelayDelivery(wait);
-          await this.processMany([{ envelope: retry.envelope, attempt: retry.attempt + 1 }]);
+          await this.processMany([{ envelope: retry.envelope, attempt: retry.attempt + 1, startedAt: Date.now() }]);
         },
       }),
     );
@@ -145,6 +163,9 @@ export class OutboundWorker {
       const seen = latest.get(snap.id);
       if (!seen || snapOf(seen.envelope).version <= snap.version) latest.set(snap.id, item);
     }
+    // Older versions in this batch: their record's newest version is written instead.
+    const older = items.filter((i) => latest.get(snapOf(i.envelope).id) !== i);
+    this.outcomes.reportAll(older.map((i) => note(i, 'superseded')));
     if (latest.size === 0) return;
 
     // Its own short transaction: subscribers see SYNCING while the call runs, and an inbound change about a
@@ -153,9 +174,11 @@ export class OutboundWorker {
     const found = await this.lookUp(def, adapter, latest);
     // Creates started here have never been sent; any other intent may have been (`RecordWrite.resent`).
     const fresh = new Set<string>();
+    let notes: SyncOutcome[] = [];
     const pending = await this.orm.em.fork().transactional(async (tx) => {
       fresh.clear(); // (a retried transaction starts over)
-      const work = await this.readyForParents(tx, def, await this.claim(tx, def, latest));
+      notes = [];
+      const work = await this.readyForParents(tx, def, await this.claim(tx, def, latest, notes), notes);
       const creating: Array<Work & Creating> = [];
       for (const w of work) {
         w.state.state = SyncStateValue.SYNCING;
@@ -175,7 +198,7 @@ export class OutboundWorker {
         // The provider could not be asked: each create's attempt fails (retried by the policy; nothing was sent).
         for (const c of creating) {
           tx.remove(c.mapping);
-          await this.failed(tx, { ...c, mapping: null }, found);
+          await this.failed(tx, { ...c, mapping: null }, found, notes);
         }
         const failed = new Set(creating.map((c) => c.snap.id));
         return work.filter((w) => !failed.has(w.snap.id)).map((w) => w.snap.id);
@@ -184,6 +207,7 @@ export class OutboundWorker {
       for (const c of creating) if (isLinked(c.mapping)) await this.linked(tx, def, c.snap.id);
       return work.map((w) => w.snap.id);
     });
+    this.outcomes.reportAll(notes);
 
     // One provider call per transaction, so each record's mapping is committed as soon as its call returns.
     // A create repeated from its intent may be older than the record: a second pass sends the rest.
@@ -240,10 +264,12 @@ export class OutboundWorker {
     items: Map<string, Item>,
     fresh: ReadonlySet<string> = new Set(),
   ): Promise<string[]> {
-    return this.orm.em.fork().transactional(async (tx) => {
+    let notes: SyncOutcome[] = [];
+    const again = await this.orm.em.fork().transactional(async (tx) => {
+      notes = [];
       await tx.execute(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
       // Locked and re-checked: a concurrent write of a newer version (or an inbound change) may have landed.
-      const work = await this.readyForParents(tx, def, await this.claim(tx, def, items));
+      const work = await this.readyForParents(tx, def, await this.claim(tx, def, items, notes), notes);
       if (work.length === 0) return [];
       const writes = work.map((w) => this.toWrite(def, w, !fresh.has(w.snap.id)));
       // Their parents' ids here (all linked: `readyForParents` let only those through).
@@ -286,7 +312,7 @@ export class OutboundWorker {
               'provider set values of its own',
             );
           if (write.record.version < w.snap.version) again.push(w.snap.id);
-          else this.succeeded(tx, def, w);
+          else this.succeeded(tx, def, w, notes);
         } else if (result.gone && isLinked(w.mapping)) {
           // The provider deleted the record: apply that delete through the inbound path, and retry this write in
           // case it was something else (it is superseded once the delete lands).
@@ -295,16 +321,18 @@ export class OutboundWorker {
             retryable: true,
             cause: result.error,
           });
-          await this.failed(tx, w, deleted, SyncStateValue.PENDING);
+          await this.failed(tx, w, deleted, notes, SyncStateValue.PENDING);
         } else {
           // A create refused outright made nothing: drop its intent, so the next attempt sends the record as it is
           // then. A transient failure keeps it, and the retry repeats the same request.
           if (w.mapping && !isLinked(w.mapping) && !result.error.retryable) tx.remove(w.mapping);
-          await this.failed(tx, w, result.error);
+          await this.failed(tx, w, result.error, notes);
         }
       }
       return again;
     });
+    this.outcomes.reportAll(notes);
+    return again;
   }
 
   /**
@@ -312,7 +340,12 @@ export class OutboundWorker {
    * items that still need writing. Both transactions of a write claim under the lock, so a stale reader can
    * never overwrite a newer state (e.g. leave a record SYNCING).
    */
-  private async claim(tx: EntityManager, def: AnyCatalog, items: Map<string, Item>): Promise<Work[]> {
+  private async claim(
+    tx: EntityManager,
+    def: AnyCatalog,
+    items: Map<string, Item>,
+    notes: SyncOutcome[],
+  ): Promise<Work[]> {
     const provider = this.provider.id;
     const entityType = def.entityType;
     const ids = [...items.keys()].sort();
@@ -341,6 +374,7 @@ export class OutboundWorker {
         lastSyncedVersion: mapping?.lastSyncedVersion ?? null,
       });
       if (verdict === 'write') out.push({ ...item, snap, state: state!, mapping });
+      else notes.push(note(item, verdict === 'superseded' ? 'superseded' : 'already_synced'));
     }
     return out;
   }
@@ -349,7 +383,12 @@ export class OutboundWorker {
    * Parents first (engine/parents.ts): a record to be written whose parent has no twin at this provider yet is
    * marked waiting for it (PENDING, no attempt used, nothing queued); the rest are returned.
    */
-  private async readyForParents(tx: EntityManager, def: AnyCatalog, work: Work[]): Promise<Work[]> {
+  private async readyForParents(
+    tx: EntityManager,
+    def: AnyCatalog,
+    work: Work[],
+    notes: SyncOutcome[],
+  ): Promise<Work[]> {
     if (!def.parents?.length) return work;
     const ready: Work[] = [];
     for (const w of work) {
@@ -359,11 +398,7 @@ export class OutboundWorker {
         w.state.state = SyncStateValue.PENDING;
         markWaiting(w.state, verdict.waitingFor);
         announce(tx, w.state, w.mapping?.externalId ?? null);
-        this.log.debug('waiting for parent', {
-          entityType: def.entityType,
-          entityId: w.snap.id,
-          parent: verdict.waitingFor,
-        });
+        notes.push(note(w, 'waiting', { reason: `waiting for ${verdict.waitingFor.entityType} to be synced` }));
       } else ready.push(w);
     }
     return ready;
@@ -407,7 +442,7 @@ export class OutboundWorker {
     return this.provider.idempotencyKey(w.envelope.id, operation);
   }
 
-  private succeeded(tx: EntityManager, def: AnyCatalog, w: Work): void {
+  private succeeded(tx: EntityManager, def: AnyCatalog, w: Work, notes: SyncOutcome[]): void {
     const { snap, state, mapping } = w;
     if (isLinked(mapping)) {
       if (snap.deleted) {
@@ -423,18 +458,14 @@ export class OutboundWorker {
     state.lastError = null;
     state.lastSyncedAt = new Date();
     announce(tx, state, mapping?.externalId ?? null);
-    this.log.debug('synced', {
-      entityType: def.entityType,
-      entityId: snap.id,
-      version: snap.version,
-      externalId: mapping?.externalId,
-    });
+    notes.push(note(w, 'synced', { externalId: mapping?.externalId }));
   }
 
   private async failed(
     tx: EntityManager,
     w: Work,
     err: ProviderError,
+    notes: SyncOutcome[],
     whileRetrying: SyncStateValue = SyncStateValue.FAILED,
   ): Promise<void> {
     const { snap, state, attempt } = w;
@@ -456,11 +487,23 @@ export class OutboundWorker {
       ? `${err.message} (attempt ${attempt} of ${this.policy.maxAttempts}; retrying)`
       : `${err.message} (attempt ${attempt} of ${this.policy.maxAttempts}; gave up — use retrySync to try again)`;
     announce(tx, state, w.mapping?.externalId ?? null);
-    this.log.warn(retry ? 'write failed; retry scheduled' : 'write failed; dead-lettered', {
-      entityType: w.envelope.entityType,
-      entityId: snap.id,
-      attempt,
-      error: err,
-    });
+    // Not retried: refused outright (`failed`), or out of attempts (`dead_lettered`); both go to the dead letters.
+    const outcome = retry ? 'retrying' : err.retryable ? 'dead_lettered' : 'failed';
+    notes.push(note(w, outcome, { externalId: w.mapping?.externalId, error: err, level: 'warn' }));
   }
+}
+
+/** An outbound outcome of this event (reported once its transaction has committed). */
+function note(item: Item, outcome: string, extra: Partial<SyncOutcome> = {}): SyncOutcome {
+  return {
+    correlationId: item.envelope.id,
+    direction: 'outbound',
+    entityType: item.envelope.entityType,
+    entityId: item.envelope.entityId,
+    outcome,
+    attempt: item.attempt,
+    startedAt: item.startedAt,
+    changedAt: item.envelope.createdAt,
+    ...extra,
+  };
 }

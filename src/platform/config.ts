@@ -23,6 +23,8 @@ const baseShape = {
     .string()
     .optional()
     .transform((v) => (v ? csv(v) : [])),
+  // A bearer token for GET /metrics only (Prometheus' scrape credential); API tokens are accepted there too.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   KAFKA_BROKERS: z
@@ -66,7 +68,16 @@ function describe(issue: z.core.$ZodIssue): string {
     : `${name}: ${issue.message}`;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv, plugins: readonly ProviderPlugin[]): Config {
+/**
+ * An empty variable counts as unset (`FOO=` in an .env file, `FOO: ${FOO:-}` in docker-compose): it gets the
+ * default, or is reported as required, instead of failing as an invalid value.
+ */
+function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+}
+
+export function loadConfig(rawEnv: NodeJS.ProcessEnv, plugins: readonly ProviderPlugin[]): Config {
+  const env = withoutEmpty(rawEnv);
   const problems: string[] = [];
   const ids = plugins.map((p) => p.id);
   const base = z.object(baseShape).safeParse(env);

@@ -5,7 +5,7 @@
  * Built on pino: it is fast, well kept and structured-first, and it does the line writing, level filtering, child
  * bindings and output streams we used to hand-write. The redaction stays ours: pino's `redact` option takes fixed
  * paths, and we need "any key that looks like a secret, at any depth" so a config object or a request header can be
- * logged safely. `redact()` runs on the base and child fields when they are bound and on every call's fields (pino's
+ * logged safely, and email addresses masked in every string value (personal data). `redact()` runs on the base and child fields when they are bound and on every call's fields (pino's
  * `formatters.log`, so only for lines that are written) before pino serializes anything; it also turns each Error it
  * meets into name, message, code, stack and cause chain.
  */
@@ -17,10 +17,13 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 type Fields = Record<string, unknown>;
 
 const SECRET_KEY = /secret|password|token|authorization|api[-_]?key|signature|cookie/i;
+/** Email addresses in any string value (a provider's error message may quote one): personal data stays out of logs. */
+const EMAIL = /[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 /** How deep redact() walks (objects, arrays, error causes). Deeper objects become a marker, never raw output. */
 const MAX_DEPTH = 6;
 
 export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.includes('@') ? value.replace(EMAIL, '[email]') : value;
   if (value === null || typeof value !== 'object') return value;
   if (depth > MAX_DEPTH) return '[truncated]';
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));

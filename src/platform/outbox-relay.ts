@@ -3,6 +3,7 @@ import { LockKeys, tryLockXact } from './db/advisory-locks.js';
 import type { Orm } from './db/orm.js';
 import type { Logger } from '../core/logger.js';
 import type { KafkaTransport } from './kafka.js';
+import { OUTBOX_BACKLOG_CAP, type OutboxStats } from './metrics.js';
 
 /**
  * Publishes outbox rows to Kafka in commit order and marks them published.
@@ -62,6 +63,20 @@ export class OutboxRelay {
       await tx.execute('update outbox_event set published_at = now() where seq in (?)', [rows.map((r) => r.seq)]);
       return rows.length;
     });
+  }
+
+  /**
+   * Unpublished rows (counted up to OUTBOX_BACKLOG_CAP) and the oldest one's age: two index range reads on
+   * (published_at, seq), whatever the size of the published history.
+   */
+  async stats(): Promise<OutboxStats> {
+    const [row] = await this.orm.em.fork().execute<Array<{ backlog: string | number; age: string | number | null }>>(
+      `select (select count(*) from (select 1 from outbox_event where published_at is null limit ?) capped) as backlog,
+              (select extract(epoch from now() - created_at) from outbox_event where published_at is null
+                order by seq limit 1) as age`,
+      [OUTBOX_BACKLOG_CAP],
+    );
+    return { backlog: Number(row?.backlog ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.age ?? 0)) };
   }
 
   start(): void {

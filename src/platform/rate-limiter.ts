@@ -1,3 +1,5 @@
+import type { ProviderMetrics } from '../core/provider.js';
+
 /**
  * Token bucket: at most `ratePerSecond` calls per second on average, bursts up to `burst`. Waiters are served
  * in order. One per provider per process; a provider's published limit is per account, so set the rate to the
@@ -17,11 +19,25 @@ export class RateLimiter {
     this.last = now();
   }
 
-  /** Resolves when a call may be made. */
-  acquire(): Promise<void> {
+  /** Resolves when a call may be made, with the seconds it waited (queue included; 0 when a token was there). */
+  acquire(): Promise<number> {
+    const asked = this.now();
     const next = this.queue.then(() => this.take());
     this.queue = next.catch(() => undefined);
-    return next;
+    return next.then(() => (this.now() - asked) / 1000);
+  }
+
+  /** `fn` once a call may be made, reporting the wait and whether the call succeeded. */
+  async run<T>(fn: () => Promise<T>, metrics?: ProviderMetrics): Promise<T> {
+    metrics?.rateLimitWait(await this.acquire());
+    try {
+      const result = await fn();
+      metrics?.apiCall('ok');
+      return result;
+    } catch (err) {
+      metrics?.apiCall('error');
+      throw err;
+    }
   }
 
   private async take(): Promise<void> {

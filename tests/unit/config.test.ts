@@ -48,4 +48,26 @@ describe('loadConfig', () => {
     expect(c.KAFKA_BROKERS).toEqual(['10.0.0.1:9092', '10.0.0.2:9092']);
     expect(c.SYNC_PROVIDERS).toEqual(['STRIPE']);
   });
+
+  it('treats an empty variable as unset (FOO= in an .env file, ${FOO:-} in docker-compose)', () => {
+    const empty = {
+      ...base,
+      PORT: '',
+      API_TOKENS: '',
+      SYNC_PROVIDERS: '',
+      STRIPE_SECRET_KEY: '',
+      STRIPE_WEBHOOK_SECRET: '',
+      SALESFORCE_LOGIN_URL: '',
+      SALESFORCE_CLIENT_ID: '',
+      SALESFORCE_CLIENT_SECRET: '',
+      SALESFORCE_ORG_ID: '',
+    };
+    const c = loadConfig(empty);
+    expect(c).toMatchObject({ PORT: 4000, API_TOKENS: [], SYNC_PROVIDERS: ['STRIPE', 'SALESFORCE'] });
+    expect(c.providerConfigs.STRIPE?.STRIPE_SECRET_KEY).toBeUndefined();
+    expect(c.providerConfigs.SALESFORCE?.SALESFORCE_CLIENT_ID).toBeUndefined();
+    expect(c.providerConfigs.SALESFORCE?.SALESFORCE_LOGIN_URL).toBe('https://login.salesforce.com');
+    expect(() => loadConfig({ ...empty, DATABASE_URL: '' })).toThrow(/DATABASE_URL is required/);
+    expect(() => loadConfig({ ...empty, NODE_ENV: 'production' })).toThrow(/API_TOKENS: is required/);
+  });
 });

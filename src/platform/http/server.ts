@@ -12,8 +12,10 @@ import type { Logger } from '../../core/logger.js';
 import { formatError, unavailableStatusPlugin } from '../graphql/errors.js';
 import { DEFAULT_QUERY_LIMITS, queryLimitsRule, tokenLimitError, type QueryLimits } from '../graphql/limits.js';
 import type { KafkaTransport } from '../kafka.js';
+import type { Metrics } from '../metrics.js';
 import type { ApiAuth } from './auth.js';
 import { healthRoutes } from './health.js';
+import { metricsRoute } from './metrics-route.js';
 
 export interface HttpServer {
   url: string;
@@ -40,6 +42,13 @@ export interface HttpServerOptions {
   introspection?: boolean;
   /** Parts of the process still starting: /readyz answers 503 naming them (see health.ts). */
   starting?: () => readonly string[];
+  /** GET /metrics, behind its own auth (see metrics-route.ts). */
+  metrics?: MetricsEndpoint;
+}
+
+export interface MetricsEndpoint {
+  metrics: Metrics;
+  auth: ApiAuth;
 }
 
 /** The largest GraphQL-over-HTTP body and WebSocket message accepted; both are refused before being parsed. */
@@ -110,6 +119,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   await apollo.start();
 
   app.use(healthRoutes(opts.orm, opts.kafka, opts.starting));
+  if (opts.metrics) app.use(metricsRoute(opts.metrics.metrics, opts.metrics.auth));
   opts.mount?.(app);
   app.use(
     '/graphql',
@@ -124,12 +134,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   );
   app.use(httpErrors(opts.logger));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${opts.host}:${port}`;
+  const { url, port } = await listen(server, opts.host, opts.port);
   opts.logger.info('http server listening', { url: `${url}/graphql` });
   return {
     url,
@@ -141,6 +146,43 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/**
+ * For processes without the API (roles `worker` and `relay`): /healthz, /readyz and /metrics only, on HOST:PORT.
+ */
+export async function startOpsServer(
+  opts: Pick<HttpServerOptions, 'host' | 'port' | 'orm' | 'kafka' | 'logger' | 'starting'> & {
+    metrics: MetricsEndpoint;
+  },
+): Promise<HttpServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRoutes(opts.orm, opts.kafka, opts.starting));
+  app.use(metricsRoute(opts.metrics.metrics, opts.metrics.auth));
+  app.use(httpErrors(opts.logger));
+  const server = http.createServer(app);
+  const { url, port } = await listen(server, opts.host, opts.port);
+  opts.logger.info('http server listening (health and metrics)', { url });
+  return {
+    url,
+    port,
+    app,
+    close: async () => {
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections(); // Prometheus keeps its connection open between scrapes
+      await closed;
+    },
+  };
+}
+
+async function listen(server: http.Server, host: string, wanted: number): Promise<{ url: string; port: number }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(wanted, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://${host}:${port}`, port };
 }
 
 /**

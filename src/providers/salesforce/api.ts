@@ -1,5 +1,6 @@
 import type { Connection } from 'jsforce';
 import type { Logger } from '../../core/logger.js';
+import type { ProviderMetrics } from '../../core/provider.js';
 import type { RateLimiter } from '../../platform/rate-limiter.js';
 import { toProviderError } from './errors.js';
 
@@ -15,13 +16,15 @@ export class SalesforceApi {
     private readonly ready: () => Promise<void>,
     private readonly limiter: RateLimiter,
     private readonly logger: Logger,
+    private readonly metrics?: ProviderMetrics,
   ) {}
 
   async call<T>(action: string, fn: (conn: Connection) => Promise<T>): Promise<T> {
-    await this.limiter.acquire();
     try {
-      await this.ready();
-      return await fn(this.conn);
+      return await this.limiter.run(async () => {
+        await this.ready();
+        return fn(this.conn);
+      }, this.metrics);
     } catch (err) {
       throw toProviderError(err, action);
     } finally {

@@ -23,7 +23,7 @@ export const salesforcePlugin: ProviderPlugin<typeof salesforceConfigShape> = {
   entityTypes: [CUSTOMER, INVOICE],
   configShape: salesforceConfigShape,
   checkConfig: checkSalesforceConfig,
-  create(config, { logger }) {
+  create(config, { logger, metrics }) {
     if (!config.SALESFORCE_CLIENT_ID || !config.SALESFORCE_CLIENT_SECRET) {
       logger.warn(
         'SALESFORCE is in SYNC_PROVIDERS but SALESFORCE_CLIENT_ID/SECRET are not set: its sync states stay PENDING',
@@ -38,7 +38,7 @@ export const salesforcePlugin: ProviderPlugin<typeof salesforceConfigShape> = {
       apiVersion: config.SALESFORCE_API_VERSION,
       clientName: config.SALESFORCE_CLIENT_NAME,
     });
-    const api = new SalesforceApi(conn, ready, new RateLimiter(config.SALESFORCE_RATE_LIMIT_RPS), log);
+    const api = new SalesforceApi(conn, ready, new RateLimiter(config.SALESFORCE_RATE_LIMIT_RPS), log, metrics);
     const externalIdField = config.SALESFORCE_EXTERNAL_ID_FIELD;
     const orgId = config.SALESFORCE_ORG_ID;
     if (!orgId) logger.warn('SALESFORCE_ORG_ID is not set: /webhooks/salesforce is disabled');
@@ -60,7 +60,7 @@ export const salesforcePlugin: ProviderPlugin<typeof salesforceConfigShape> = {
       // Salesforce has no idempotency keys; upserts by External ID (our id) make retried writes safe instead.
       idempotencyKey: (eventId, operation) => `${eventId}:${operation}`,
       webhook: orgId
-        ? (queue) => salesforceWebhookRoute({ orgId, sObjectTypes: new Set(bindings.keys()), queue, logger })
+        ? (queue) => salesforceWebhookRoute({ orgId, sObjectTypes: new Set(bindings.keys()), queue, logger, metrics })
         : undefined,
       pollers:
         intervalMs > 0

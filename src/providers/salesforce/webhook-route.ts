@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import type { Logger } from '../../core/logger.js';
-import type { InboundQueue } from '../../core/provider.js';
+import { NO_PROVIDER_METRICS, type InboundQueue, type ProviderMetrics } from '../../core/provider.js';
+import { reportRefusedBodies } from '../../platform/http/body-errors.js';
 import { inboundMessage } from './inbound.js';
 import { ACK_RESPONSE, parseOutboundMessage, sameOrgId, soapFault } from './outbound-message.js';
 
@@ -17,9 +18,11 @@ export function salesforceWebhookRoute(opts: {
   sObjectTypes: ReadonlySet<string>;
   queue: InboundQueue;
   logger: Logger;
+  metrics?: ProviderMetrics | undefined;
 }): Router {
   const router = express.Router();
   const log = opts.logger.child({ component: 'salesforce-webhook' });
+  const metrics = opts.metrics ?? NO_PROVIDER_METRICS;
   const reply = (res: express.Response, status: number, body: string) => res.status(status).type('text/xml').send(body);
 
   // 1 MiB holds 100 notifications with room to spare; the size is checked before anything is read or parsed.
@@ -27,6 +30,7 @@ export function salesforceWebhookRoute(opts: {
     const parsed = parseOutboundMessage(typeof req.body === 'string' ? req.body : '');
     if (!parsed.ok) {
       log.warn('rejected Salesforce webhook', { reason: parsed.reason, ip: req.ip });
+      metrics.webhookRejected('malformed');
       return reply(res, 400, soapFault(parsed.reason));
     }
     const message = parsed.message;
@@ -35,6 +39,7 @@ export function salesforceWebhookRoute(opts: {
         organizationId: message.organizationId,
         ip: req.ip,
       });
+      metrics.webhookRejected('org_id');
       return reply(res, 403, soapFault('unknown OrganizationId'));
     }
     const synced = message.notifications.filter((n) => opts.sObjectTypes.has(n.sObjectType) && n.fields.Id);
@@ -57,5 +62,6 @@ export function salesforceWebhookRoute(opts: {
     }
     return reply(res, 200, ACK_RESPONSE);
   });
+  router.use('/webhooks/salesforce', reportRefusedBodies(metrics.webhookRejected));
   return router;
 }

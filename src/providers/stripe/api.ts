@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { RateLimiter } from '../../platform/rate-limiter.js';
 import type { FieldValues } from '../../core/catalog.js';
-import type { RecordWrite, WriteResult } from '../../core/provider.js';
+import type { ProviderMetrics, RecordWrite, WriteResult } from '../../core/provider.js';
 import { isMissing, toProviderError } from './errors.js';
 
 /** Prefix of every idempotency key we send, so our writes are recognizable when Stripe echoes them. */
@@ -12,12 +12,12 @@ export class StripeApi {
   constructor(
     readonly stripe: Stripe,
     private readonly limiter: RateLimiter,
+    private readonly metrics?: ProviderMetrics,
   ) {}
 
   async call<T>(action: string, fn: (stripe: Stripe) => Promise<T>): Promise<T> {
-    await this.limiter.acquire();
     try {
-      return await fn(this.stripe);
+      return await this.limiter.run(() => fn(this.stripe), this.metrics);
     } catch (err) {
       throw toProviderError(err, action);
     }

@@ -19,7 +19,7 @@ export const stripePlugin: ProviderPlugin<typeof stripeConfigShape> = {
   id: STRIPE,
   entityTypes: [CUSTOMER, INVOICE],
   configShape: stripeConfigShape,
-  create(config, { logger }) {
+  create(config, { logger, metrics }) {
     if (!config.STRIPE_SECRET_KEY) {
       logger.warn('STRIPE is in SYNC_PROVIDERS but STRIPE_SECRET_KEY is not set: Stripe sync states stay PENDING');
       return undefined;
@@ -29,7 +29,7 @@ export const stripePlugin: ProviderPlugin<typeof stripeConfigShape> = {
       apiBase: config.STRIPE_API_BASE,
       timeoutMs: config.STRIPE_TIMEOUT_MS,
     });
-    const api = new StripeApi(stripe, new RateLimiter(stripeRateLimit(config)));
+    const api = new StripeApi(stripe, new RateLimiter(stripeRateLimit(config)), metrics);
     const secret = config.STRIPE_WEBHOOK_SECRET;
     if (!secret) logger.warn('STRIPE_WEBHOOK_SECRET is not set: /webhooks/stripe is disabled');
     return {
@@ -37,7 +37,7 @@ export const stripePlugin: ProviderPlugin<typeof stripeConfigShape> = {
       adapters: [new StripeCustomerAdapter(api), new StripeInvoiceAdapter(api)],
       parseInbound: (message) => parseStripeEvent(message, STRIPE_KEY_PREFIX),
       idempotencyKey: (eventId, operation) => `${STRIPE_KEY_PREFIX}${eventId}:${operation}`,
-      webhook: secret ? (queue) => stripeWebhookRoute({ stripe, secret, queue, logger }) : undefined,
+      webhook: secret ? (queue) => stripeWebhookRoute({ stripe, secret, queue, logger, metrics }) : undefined,
       health: () => ({ webhook: !!secret, apiUsage: null }),
     };
   },

@@ -1,7 +1,8 @@
 import express, { type Router } from 'express';
 import type Stripe from 'stripe';
 import type { Logger } from '../../core/logger.js';
-import type { InboundQueue } from '../../core/provider.js';
+import { NO_PROVIDER_METRICS, type InboundQueue, type ProviderMetrics } from '../../core/provider.js';
+import { reportRefusedBodies } from '../../platform/http/body-errors.js';
 import { stripeEventKey, verifyStripeWebhook } from './webhook.js';
 
 /**
@@ -15,15 +16,18 @@ export function stripeWebhookRoute(opts: {
   secret: string;
   queue: InboundQueue;
   logger: Logger;
+  metrics?: ProviderMetrics | undefined;
 }): Router {
   const router = express.Router();
   const log = opts.logger.child({ component: 'stripe-webhook' });
+  const metrics = opts.metrics ?? NO_PROVIDER_METRICS;
   // Any (or no) Content-Type: the signature covers the bytes, not the header. 1 MiB is far above any Stripe event.
   router.post('/webhooks/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const verified = verifyStripeWebhook(opts.stripe, raw, req.header('stripe-signature'), opts.secret);
     if (!verified.ok) {
       log.warn('rejected Stripe webhook', { reason: verified.reason, ip: req.ip });
+      metrics.webhookRejected(verified.kind);
       res.status(400).json({ error: 'invalid_signature', reason: verified.reason });
       return;
     }
@@ -39,5 +43,6 @@ export function stripeWebhookRoute(opts: {
     }
     res.status(200).json({ received: true });
   });
+  router.use('/webhooks/stripe', reportRefusedBodies(metrics.webhookRejected));
   return router;
 }

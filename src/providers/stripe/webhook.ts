@@ -12,7 +12,9 @@ import { fromStripeCustomer } from './mappers.js';
  */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
-export type VerifyResult = { ok: true; event: Stripe.Event } | { ok: false; reason: string };
+/** `kind`: the signature is missing or wrong, or the signed body is not a JSON event. */
+export type VerifyResult =
+  { ok: true; event: Stripe.Event } | { ok: false; reason: string; kind: 'signature' | 'malformed' };
 
 export function verifyStripeWebhook(
   stripe: Stripe,
@@ -20,11 +22,12 @@ export function verifyStripeWebhook(
   signature: string | undefined,
   secret: string,
 ): VerifyResult {
-  if (!signature) return { ok: false, reason: 'missing Stripe-Signature header' };
+  if (!signature) return { ok: false, reason: 'missing Stripe-Signature header', kind: 'signature' };
   try {
     return { ok: true, event: stripe.webhooks.constructEvent(rawBody, signature, secret, SIGNATURE_TOLERANCE_SECONDS) };
   } catch (err) {
-    return { ok: false, reason: err instanceof Error ? err.message : 'signature verification failed' };
+    const reason = err instanceof Error ? err.message : 'signature verification failed';
+    return { ok: false, reason, kind: err instanceof SyntaxError ? 'malformed' : 'signature' };
   }
 }
 
