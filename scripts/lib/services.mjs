@@ -264,27 +264,26 @@ export class KafkaBroker {
     await waitFor(`kafka broker on ${this.brokers}`, () => canConnect(this.port), 60_000, proc);
   }
 
-  async stop() {
-    const proc = this.proc;
-    if (!proc) return;
-    this.proc = null;
-    if (proc.exitCode !== null) return;
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
+  /** Stops the broker cleanly (SIGTERM; SIGKILL if it has not exited after 15 s). */
+  stop() {
+    return this.signal('SIGTERM', 15_000);
   }
 
   /** Kills the broker as a crash would (SIGKILL): nothing is flushed or handed over; `start()` brings it back. */
-  async kill() {
+  kill() {
+    return this.signal('SIGKILL');
+  }
+
+  async signal(signal, killAfterMs) {
     const proc = this.proc;
     if (!proc) return;
     this.proc = null;
     if (proc.exitCode !== null) return;
     const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGKILL');
+    proc.kill(signal);
+    const timer = killAfterMs && setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
     await exited;
+    if (timer) clearTimeout(timer);
   }
 
   async destroy() {
