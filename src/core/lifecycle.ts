@@ -17,17 +17,30 @@ export type Moves = 'step' | 'path';
 /** Whether `to` is reachable from `from` in one allowed transition, or in several. */
 export function canMove(transitions: Record<string, readonly string[]>, from: string, to: string, moves: Moves) {
   if (moves === 'step') return (transitions[from] ?? []).includes(to);
+  return (pathBetween(transitions, from, to)?.length ?? 0) > 0;
+}
+
+/**
+ * The states a record passes through from `from` to `to` (`to` last; empty when they are the same), by the fewest
+ * transitions; undefined when `to` cannot be reached. Breadth-first over the transition table.
+ */
+export function pathBetween<S extends string>(
+  transitions: Readonly<Record<string, readonly S[]>>,
+  from: string,
+  to: string,
+): S[] | undefined {
+  const paths: Array<{ at: string; path: S[] }> = [{ at: from, path: [] }];
   const seen = new Set([from]);
-  const todo = [from];
-  while (todo.length > 0) {
-    for (const next of transitions[todo.pop()!] ?? []) {
-      if (next === to) return true;
+  for (let i = 0; i < paths.length; i++) {
+    const { at, path } = paths[i]!;
+    if (at === to) return path;
+    for (const next of transitions[at] ?? []) {
       if (seen.has(next)) continue;
       seen.add(next);
-      todo.push(next);
+      paths.push({ at: next, path: [...path, next] });
     }
   }
-  return false;
+  return undefined;
 }
 
 /** Why each refused field of a change is refused (empty: the change is allowed). */

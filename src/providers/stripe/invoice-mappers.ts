@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { InvoiceFields } from '../../catalogs/invoice/validation.js';
 import type { RecordSnapshot } from '../../core/catalog.js';
+import { pathBetween } from '../../core/lifecycle.js';
 import type { RemoteRecord } from '../../core/provider.js';
 import { INTERNAL_ID_KEY } from './mappers.js';
 
@@ -27,18 +28,7 @@ const MOVES: Readonly<Record<string, readonly StripeMove[]>> = {
  * reached Stripe is finalized, then paid); undefined when Stripe cannot get there (a paid invoice cannot be voided).
  */
 export function movesBetween(from: string, to: string): StripeMove[] | undefined {
-  const paths: Array<{ at: string; path: StripeMove[] }> = [{ at: from, path: [] }];
-  const seen = new Set([from]);
-  for (let i = 0; i < paths.length; i++) {
-    const { at, path } = paths[i]!;
-    if (at === to) return path;
-    for (const next of MOVES[at] ?? []) {
-      if (seen.has(next)) continue;
-      seen.add(next);
-      paths.push({ at: next, path: [...path, next] });
-    }
-  }
-  return undefined;
+  return pathBetween(MOVES, from, to);
 }
 
 /**
