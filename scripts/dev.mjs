@@ -5,7 +5,7 @@
 // Ctrl-C stops the app first, then the emulators, the broker and the database.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { KafkaBroker, projectRoot, startPostgres } from './lib/services.mjs';
+import { KafkaBroker, projectRoot, startPostgres, waitFor } from './lib/services.mjs';
 import { startLocalEmulators } from './lib/emulators.mjs';
 
 const say = (msg) => process.stdout.write(`[start] ${msg}\n`);
@@ -28,19 +28,13 @@ async function shutdown(code) {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-/** Resolves once `url` answers 200, or rejects when the app exits first or `timeoutMs` passes. */
-async function answers(url, app, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (app.exitCode !== null) throw new Error(`catalog-sync exited with code ${app.exitCode}`);
-    try {
-      if ((await globalThis.fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
+/** Whether `url` answers 200 now. */
+async function answers(url) {
+  try {
+    return (await globalThis.fetch(url)).ok;
+  } catch {
+    return false; // not listening yet
   }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
 function banner(appUrl, emulators, env) {
@@ -103,7 +97,7 @@ try {
       void shutdown(code ?? 1);
     }
   });
-  await answers(`${appUrl}/healthz`, app);
+  await waitFor(`catalog-sync at ${appUrl}/healthz`, () => answers(`${appUrl}/healthz`), 120_000, app);
   banner(appUrl, emulators, env);
 } catch (err) {
   say(`failed: ${err.message}`);

@@ -48,7 +48,8 @@ export function canConnect(port, host = '127.0.0.1') {
   });
 }
 
-async function waitFor(what, check, timeoutMs, proc) {
+/** Polls `check` until it is true; throws when `proc` exits first or `timeoutMs` passes. */
+export async function waitFor(what, check, timeoutMs, proc) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc && proc.exitCode !== null) throw new Error(`${what} exited early with code ${proc.exitCode}`);
@@ -56,6 +57,11 @@ async function waitFor(what, check, timeoutMs, proc) {
     await sleep(100);
   }
   throw new Error(`${what} did not become ready within ${timeoutMs} ms`);
+}
+
+/** A port a previous run saved, if nothing listens on it now (kept data comes back where it was); else a free one. */
+async function reusablePort(saved) {
+  return saved && !(await canConnect(saved)) ? saved : await freePort();
 }
 
 function makeTempDir(prefix) {
@@ -100,7 +106,7 @@ export async function startPostgres({ database = 'catalog_sync', dir: keptDir } 
   const fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   const portFile = path.join(dir, 'port');
   const savedPort = keptDir && fs.existsSync(portFile) ? Number(fs.readFileSync(portFile, 'utf8')) : undefined;
-  const port = savedPort && !(await canConnect(savedPort)) ? savedPort : await freePort();
+  const port = await reusablePort(savedPort);
   if (keptDir) fs.writeFileSync(portFile, String(port));
   if (fresh) runPg('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'app', '--no-sync', '-E', 'UTF8']);
   const speed = keptDir ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
@@ -166,10 +172,9 @@ export class KafkaBroker {
     if (!fs.existsSync(kafkaLibs)) throw new Error(`Kafka jars not found in ${kafkaLibs}: run \`npm run setup\``);
     const portsFile = keptDir && path.join(keptDir, 'ports.json');
     const saved = portsFile && fs.existsSync(portsFile) ? JSON.parse(fs.readFileSync(portsFile, 'utf8')) : {};
-    const usable = async (p) => (p && !(await canConnect(p)) ? p : await freePort());
     const broker = new KafkaBroker({
-      port: await usable(saved.port),
-      controllerPort: await usable(saved.controllerPort),
+      port: await reusablePort(saved.port),
+      controllerPort: await reusablePort(saved.controllerPort),
       dir: keptDir ?? makeTempDir('catalog-sync-kafka-'),
       ...opts,
     });
