@@ -7,7 +7,7 @@ COPY package.json package-lock.json ./
 # npm install, not npm ci: see scripts/setup.sh (the lock file omits other platforms' optional packages).
 RUN npm install --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm run build:ui && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 WORKDIR /app

@@ -4,6 +4,8 @@
 #   - PostgreSQL server binaries (Debian package `postgresql`)
 #   - Java + Maven, and the Apache Kafka broker jars from Maven Central (infra/kafka/pom.xml)
 #   - docker-compose (Debian package, to validate docker-compose.yml) unless `docker compose` is there
+#   - Chromium (Debian package `chromium`, for the admin console's browser tests; playwright-core drives it)
+#   - the browser apps under ui/ (admin console, offline GraphiQL), built into dist/ui/ by scripts/build-ui.mjs
 # Safe to run repeatedly; `npm test` and `npm start` run it first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +19,8 @@ command -v java >/dev/null || apt_packages+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || apt_packages+=(maven)
 # Only to validate docker-compose.yml (`docker-compose config` needs no Docker engine); skipped with Compose v2.
 docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || apt_packages+=(docker-compose)
+# The browser the UI tests drive (no browser download: playwright-core is pointed at this one).
+command -v chromium >/dev/null || apt_packages+=(chromium)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   log "installing Debian packages: ${apt_packages[*]}"
   SUDO=""
@@ -51,4 +55,11 @@ if [ ! -f "$kafka_libs/.complete" ] || [ infra/kafka/pom.xml -nt "$kafka_libs/.c
   rm -rf "$kafka_libs"
   mvn -q -B -f infra/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$PWD/$kafka_libs"
   touch "$kafka_libs/.complete"
+fi
+
+# The browser apps: rebuilt when anything under ui/ (or the lock file) is newer than the last build.
+ui_stamp=dist/ui/.built
+if [ ! -f "$ui_stamp" ] || [ package-lock.json -nt "$ui_stamp" ] || [ -n "$(find ui -newer "$ui_stamp" -print -quit)" ]; then
+  log "building the browser apps (ui/ -> dist/ui/)"
+  "$node_bin" scripts/build-ui.mjs
 fi

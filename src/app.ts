@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Config } from './config.js';
 import type { Logger } from './core/logger.js';
 import type { ProviderConnection, ProviderPlugin } from './core/provider.js';
@@ -176,6 +177,7 @@ export async function startApp(
         context: () => createContext(orm.em.fork(), services),
         logger,
         metrics: metricsEndpoint,
+        ui: { dir: path.resolve(config.UI_DIR), console: config.ADMIN_CONSOLE === 'true' },
         mount: (app) => {
           for (const provider of providers.values()) {
             if (!provider.webhook) continue;

@@ -43,6 +43,10 @@ const baseShape = {
   SYNC_RETRY_MAX_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
   // Schema introspection (GraphQL IDEs need it): on by default, off by default when NODE_ENV=production.
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+  // The built browser apps (scripts/build-ui.mjs): dist/ui under the working directory unless set.
+  UI_DIR: z.string().default('dist/ui'),
+  // The admin console at `/`: on unless set to false.
+  ADMIN_CONSOLE: z.enum(['true', 'false']).default('true'),
 };
 
 type BaseConfig = Omit<z.infer<z.ZodObject<typeof baseShape>>, 'SYNC_PROVIDERS' | 'GRAPHQL_INTROSPECTION'>;

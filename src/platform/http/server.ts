@@ -16,6 +16,7 @@ import type { Metrics } from '../metrics.js';
 import type { ApiAuth } from './auth.js';
 import { healthRoutes } from './health.js';
 import { metricsRoute } from './metrics-route.js';
+import { uiRoutes, type UiOptions } from './ui-routes.js';
 
 export interface HttpServer {
   url: string;
@@ -44,6 +45,8 @@ export interface HttpServerOptions {
   starting?: () => readonly string[];
   /** GET /metrics, behind its own auth (see metrics-route.ts). */
   metrics?: MetricsEndpoint;
+  /** The browser apps (admin console); none when absent. */
+  ui?: UiOptions;
 }
 
 export interface MetricsEndpoint {
@@ -121,6 +124,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   app.use(healthRoutes(opts.orm, opts.kafka, opts.starting));
   if (opts.metrics) app.use(metricsRoute(opts.metrics.metrics, opts.metrics.auth));
   opts.mount?.(app);
+  if (opts.ui) app.use(uiRoutes(opts.ui, opts.logger));
   app.use(
     '/graphql',
     // A browser GET with no parameters at all is the Apollo Sandbox landing page: no data, so no token needed to
