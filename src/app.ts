@@ -9,6 +9,7 @@ import { CatalogChanges } from './engine/changes.js';
 import { createContext, type Services } from './engine/graphql/context.js';
 import { createSyncStatusPubSub } from './engine/graphql/pubsub.js';
 import { InboundWorker } from './engine/inbound-worker.js';
+import { SyncHistory } from './engine/sync-history.js';
 import { OutboundWorker } from './engine/outbound-worker.js';
 import { PollRunner } from './engine/poll-runner.js';
 import { startSyncStatusFeed } from './engine/sync-status-feed.js';
@@ -150,6 +151,11 @@ export async function startApp(
         changes,
         imports,
         afterCommit,
+        recordUrl: (provider, entityType, externalId) =>
+          providers
+            .get(provider)
+            ?.adapters.find((a) => a.entityType === entityType)
+            ?.recordUrl?.(externalId) ?? null,
         providers: () =>
           providerIds.map((id) => {
             const health = providers.get(id)?.health();
@@ -211,9 +217,14 @@ export async function startApp(
         maxDelayMs: config.SYNC_RETRY_MAX_MS,
       };
       const groups: ConsumerGroup[] = [];
+      // Stopped after the workers (stops run in reverse), so their last outcomes are written.
+      const history = new SyncHistory(orm, logger.child({ component: 'sync-history' }), {
+        retentionDays: config.SYNC_HISTORY_DAYS,
+      });
+      stops.push(stopping('sync-history', () => history.close()));
       for (const provider of providers.values()) {
-        const out = new OutboundWorker(orm, kafka, provider, catalogs, policy, logger, metrics);
-        const inb = new InboundWorker(orm, kafka, provider, catalogs, changes, logger, metrics);
+        const out = new OutboundWorker(orm, kafka, provider, catalogs, policy, logger, metrics, history);
+        const inb = new InboundWorker(orm, kafka, provider, catalogs, changes, logger, metrics, history);
         outbound.push(out);
         inbound.push(inb);
         groups.push(...out.consumerGroups(), ...inb.consumerGroups());

@@ -9,7 +9,14 @@ export class ProviderError extends AppError {
   constructor(
     readonly provider: ProviderId,
     message: string,
-    opts: { status?: number; providerCode?: string; retryable: boolean; retryAfterMs?: number; cause?: unknown },
+    opts: {
+      status?: number;
+      providerCode?: string;
+      retryable: boolean;
+      retryAfterMs?: number;
+      cause?: unknown;
+      requestId?: string | undefined;
+    },
   ) {
     super(opts.retryable ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR', message, {
       cause: opts.cause,
@@ -19,11 +26,14 @@ export class ProviderError extends AppError {
     this.providerCode = opts.providerCode;
     this.retryable = opts.retryable;
     this.retryAfterMs = opts.retryAfterMs;
+    this.requestId = opts.requestId;
   }
   readonly status: number | undefined;
   readonly providerCode: string | undefined;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  /** The provider's id of the failed request (Stripe's Request-Id), for the sync history and support. */
+  requestId: string | undefined;
 }
 
 const NETWORK_CODES = new Set([

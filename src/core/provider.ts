@@ -70,6 +70,8 @@ export interface WriteSucceeded {
    * reach the catalog and the other providers. The provider's own event about it is ours, and dropped as an echo.
    */
   readBack?: boolean;
+  /** The provider's id of the (last) request that made this write, for the sync history (Stripe's Request-Id). */
+  requestId?: string | undefined;
 }
 
 /** Outbound writes and reads (inbound, backfill) for one catalog at one provider. */
@@ -84,6 +86,8 @@ export interface EntityAdapter<F extends FieldValues = FieldValues> {
   write(writes: RecordWrite<F>[]): Promise<WriteResult[]>;
   /** The provider's current record; `deleted: true` (or undefined when unknown) if it no longer exists. */
   fetch(externalId: string): Promise<RemoteRecord<F> | undefined>;
+  /** The record's page in the provider's web app, for people (the admin console links it); none if unknown. */
+  recordUrl?(externalId: string): string | undefined;
   /**
    * Live provider records whose natural key (the catalog's `naturalKey`, e.g. a customer's email) is that of one of
    * these records, oldest first: before creating a twin, the engine links one that is no one's twin instead of

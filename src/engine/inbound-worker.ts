@@ -13,7 +13,8 @@ import type { ApplyResult } from './apply-remote.js';
 import { Backfill } from './backfill.js';
 import type { Catalogs } from './catalogs.js';
 import type { CatalogChanges } from './changes.js';
-import { ExternalMapping, InboxEvent } from './entities/index.js';
+import { DeadLetter, ExternalMapping, InboxEvent } from './entities/index.js';
+import type { SyncHistory } from './sync-history.js';
 import { OutcomeReporter, type SyncOutcome } from './outcomes.js';
 import { LOCK_TIMEOUT } from './outbound-worker.js';
 import { applyProviderChange } from './provider-change.js';
@@ -50,11 +51,12 @@ export class InboundWorker {
     private readonly changes: CatalogChanges,
     logger: Logger,
     metrics?: Metrics,
+    history?: SyncHistory,
   ) {
     this.log = logger.child({ component: 'inbound-worker', provider: provider.id });
     this.adapters = new Map(provider.adapters.map((a) => [a.entityType, a]));
     this.resyncs = new Backfill(orm, new Map([[provider.id, provider]]), catalogs, changes, this.log);
-    this.outcomes = new OutcomeReporter(provider.id, this.log, metrics);
+    this.outcomes = new OutcomeReporter(provider.id, this.log, metrics, history);
   }
 
   consumerGroups(): [ConsumerGroup] {
@@ -91,7 +93,7 @@ export class InboundWorker {
             // A change that can never apply (the provider refuses the read, a constraint we cannot meet): park it
             // on the dead-letter topic with the reason instead of blocking the partition forever.
             if (err instanceof ProviderError || isConstraintViolation(err)) {
-              await this.deadLetter(m.value?.toString() ?? '', change, err);
+              await this.deadLetter(m.value?.toString() ?? '', body, change, err);
               this.outcomes.report(note(change, 'dead_lettered', startedAt, { error: err, level: 'error' }));
               continue;
             }
@@ -176,8 +178,21 @@ export class InboundWorker {
     return outcome;
   }
 
-  private async deadLetter(raw: string, change: InboundChange, err: unknown) {
+  private async deadLetter(raw: string, body: unknown, change: InboundChange, err: unknown) {
     const reason = err instanceof Error ? err.message : String(err);
+    // Listed for people (Query.deadLetters); replayDeadLetter puts this very message back on the inbound topic.
+    await this.orm.em.fork().insert(DeadLetter, {
+      id: randomUUID(),
+      provider: this.provider.id,
+      direction: 'inbound',
+      entityType: change.entityType,
+      entityId: null,
+      externalId: change.externalId,
+      error: reason,
+      attempts: 1,
+      message: body as Record<string, unknown>,
+      createdAt: new Date(), // insert() runs no onCreate hooks
+    });
     await this.kafka.publish([
       {
         topic: providerTopics(this.provider.id).deadLetter,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AnyCatalog, FieldValues, RecordSnapshot } from '../core/catalog.js';
@@ -14,10 +15,11 @@ import type { Orm } from '../platform/db/orm.js';
 import { DelayDelivery, type KafkaTransport, type Subscription } from '../platform/kafka.js';
 import type { ConsumerGroup, Metrics } from '../platform/metrics.js';
 import type { Catalogs } from './catalogs.js';
-import { ExternalMapping, SyncState } from './entities/index.js';
+import { DeadLetter, ExternalMapping, SyncState } from './entities/index.js';
 import { completeCreate, intendedCreate, isLinked, rememberHeld, startCreate } from './mappings.js';
 import { adoptExisting, lookUpExisting, type Creating } from './match-existing.js';
 import { markWaiting, parentIdsAt, wakeChildren } from './parents.js';
+import type { SyncHistory } from './sync-history.js';
 import { OutcomeReporter, type SyncOutcome } from './outcomes.js';
 import { enqueueRecheck } from './recheck.js';
 import { parseRetryMessage, type RetryMessage } from './retry-message.js';
@@ -75,10 +77,11 @@ export class OutboundWorker {
     private readonly policy: RetryPolicy,
     logger: Logger,
     metrics?: Metrics,
+    history?: SyncHistory,
   ) {
     this.log = logger.child({ component: 'outbound-worker', provider: provider.id });
     this.adapters = new Map(provider.adapters.filter((a) => catalogs.has(a.entityType)).map((a) => [a.entityType, a]));
-    this.outcomes = new OutcomeReporter(provider.id, this.log, metrics);
+    this.outcomes = new OutcomeReporter(provider.id, this.log, metrics, history);
   }
 
   /** Its consumer groups: the catalog topics, and the retry topic. */
@@ -312,7 +315,7 @@ export class OutboundWorker {
               'provider set values of its own',
             );
           if (write.record.version < w.snap.version) again.push(w.snap.id);
-          else this.succeeded(tx, def, w, notes);
+          else this.succeeded(tx, def, w, notes, result.requestId);
         } else if (result.gone && isLinked(w.mapping)) {
           // The provider deleted the record: apply that delete through the inbound path, and retry this write in
           // case it was something else (it is superseded once the delete lands).
@@ -320,6 +323,7 @@ export class OutboundWorker {
           const deleted = new ProviderError(this.provider.id, `deleted at ${this.provider.id}; applying that delete`, {
             retryable: true,
             cause: result.error,
+            requestId: result.error.requestId,
           });
           await this.failed(tx, w, deleted, notes, SyncStateValue.PENDING);
         } else {
@@ -442,7 +446,13 @@ export class OutboundWorker {
     return this.provider.idempotencyKey(w.envelope.id, operation);
   }
 
-  private succeeded(tx: EntityManager, def: AnyCatalog, w: Work, notes: SyncOutcome[]): void {
+  private succeeded(
+    tx: EntityManager,
+    def: AnyCatalog,
+    w: Work,
+    notes: SyncOutcome[],
+    requestId: string | undefined,
+  ): void {
     const { snap, state, mapping } = w;
     if (isLinked(mapping)) {
       if (snap.deleted) {
@@ -458,7 +468,7 @@ export class OutboundWorker {
     state.lastError = null;
     state.lastSyncedAt = new Date();
     announce(tx, state, mapping?.externalId ?? null);
-    notes.push(note(w, 'synced', { externalId: mapping?.externalId }));
+    notes.push(note(w, 'synced', { externalId: mapping?.externalId, providerRequestId: requestId }));
   }
 
   private async failed(
@@ -483,13 +493,33 @@ export class OutboundWorker {
     ]);
     state.state = retry ? whileRetrying : SyncStateValue.FAILED;
     state.attempts = attempt;
+    // Kept for people too (Query.deadLetters; replayDeadLetter or retrySync sends the record again).
+    if (!retry)
+      tx.create(DeadLetter, {
+        id: randomUUID(),
+        provider: this.provider.id,
+        direction: 'outbound',
+        entityType: w.envelope.entityType,
+        entityId: snap.id,
+        externalId: w.mapping?.externalId ?? null,
+        error: err.message,
+        attempts: attempt,
+        message: null,
+      });
     state.lastError = retry
       ? `${err.message} (attempt ${attempt} of ${this.policy.maxAttempts}; retrying)`
       : `${err.message} (attempt ${attempt} of ${this.policy.maxAttempts}; gave up — use retrySync to try again)`;
     announce(tx, state, w.mapping?.externalId ?? null);
     // Not retried: refused outright (`failed`), or out of attempts (`dead_lettered`); both go to the dead letters.
     const outcome = retry ? 'retrying' : err.retryable ? 'dead_lettered' : 'failed';
-    notes.push(note(w, outcome, { externalId: w.mapping?.externalId, error: err, level: 'warn' }));
+    notes.push(
+      note(w, outcome, {
+        externalId: w.mapping?.externalId,
+        error: err,
+        level: 'warn',
+        providerRequestId: err.requestId,
+      }),
+    );
   }
 }
 

@@ -1,7 +1,11 @@
 import type { Logger } from '../core/logger.js';
 import type { Direction, Metrics } from '../platform/metrics.js';
+import type { SyncHistory } from './sync-history.js';
 
-/** How one event handled by a worker ended: one log line and one count each (README, "Metrics and logs"). */
+/**
+ * How one event handled by a worker ended: one log line, one count and one sync history row each (README,
+ * "Metrics and logs").
+ */
 export interface SyncOutcome {
   /** The event's id: the correlation id of every line about it (outbox event id, or the provider's event id). */
   correlationId: string;
@@ -17,6 +21,8 @@ export interface SyncOutcome {
   startedAt: number;
   /** When the change was made (its event's createdAt): `latencyMs`, and the latency histogram for `synced`. */
   changedAt?: string | undefined;
+  /** The provider's id of the request that decided it (Stripe's Request-Id), when it gives one. */
+  providerRequestId?: string | undefined;
   /** Why, for outcomes that have a reason (a short engine text, never record data). */
   reason?: string | undefined;
   error?: unknown;
@@ -32,6 +38,7 @@ export class OutcomeReporter {
     private readonly provider: string,
     private readonly log: Logger,
     private readonly metrics: Metrics | undefined,
+    private readonly history?: SyncHistory | undefined,
   ) {}
 
   report(o: SyncOutcome): void {
@@ -45,6 +52,7 @@ export class OutcomeReporter {
       outcome: o.outcome,
       ...(latencyMs === undefined ? {} : { latencySeconds: latencyMs / 1000 }),
     });
+    this.history?.add(this.provider, o, new Date(now), now - o.startedAt);
     this.log[o.level ?? 'info']('sync outcome', {
       correlationId: o.correlationId,
       direction: o.direction,
@@ -56,6 +64,7 @@ export class OutcomeReporter {
       durationMs: now - o.startedAt,
       latencyMs,
       reason: o.reason,
+      providerRequestId: o.providerRequestId,
       error: o.error,
     });
   }

@@ -5,7 +5,7 @@ import { newEnvelope } from '../core/envelope.js';
 import { SyncStateValue, type ProviderId } from '../core/enums.js';
 import { NotFoundError } from '../core/errors.js';
 import { providerTopics } from '../core/topics.js';
-import { ExternalMapping, OutboxEvent, SyncState } from './entities/index.js';
+import { DeadLetter, ExternalMapping, OutboxEvent, SyncState } from './entities/index.js';
 import type { RetryMessage } from './retry-message.js';
 import { announce, toView, type SyncStatusView } from './sync-states.js';
 
@@ -45,6 +45,12 @@ export async function requeue<F extends FieldValues>(
     state.waitingForType = null;
     state.waitingForId = null;
     state.targetVersion = row.version;
+    // The record goes out again: its outbound dead letters at this provider are dealt with.
+    await tx.nativeUpdate(
+      DeadLetter,
+      { entityType, entityId, provider, direction: 'outbound', replayedAt: null },
+      { replayedAt: new Date() },
+    );
     announce(tx, state, mapping?.externalId ?? null);
     const envelope = newEnvelope({
       type: eventType(entityType, row.deletedAt ? 'deleted' : 'updated'),

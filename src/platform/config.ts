@@ -41,6 +41,8 @@ const baseShape = {
   SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   SYNC_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(500),
   SYNC_RETRY_MAX_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
+  // Days of sync history (Query.syncEvents) kept; older rows are deleted hourly. 0 keeps everything.
+  SYNC_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   // Schema introspection (GraphQL IDEs need it): on by default, off by default when NODE_ENV=production.
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
   // The built browser apps (scripts/build-ui.mjs): dist/ui under the working directory unless set.

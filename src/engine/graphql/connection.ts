@@ -25,8 +25,11 @@ export interface Connection<N> {
   totalCount: number;
 }
 
-/** `<Name>Edge` and `<Name>Connection` object types for a catalog's node type (Relay connections). */
-export function connectionTypes<N extends object>(name: string, node: ClassType<N>) {
+/**
+ * `<Name>Edge` and `<Name>Connection` object types for a node type (Relay connections). `totalCount: false` leaves
+ * the count out, for lists too long to count on every page (the sync history).
+ */
+export function connectionTypes<N extends object>(name: string, node: ClassType<N>, opts = { totalCount: true }) {
   @ObjectType(`${name}Edge`)
   class Edge {
     @Field(() => String)
@@ -44,9 +47,9 @@ export function connectionTypes<N extends object>(name: string, node: ClassType<
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
 
-    @Field(() => Int)
     totalCount!: number;
   }
+  if (opts.totalCount) Field(() => Int)(ConnectionType.prototype, 'totalCount');
   return { Edge, Connection: ConnectionType };
 }
 

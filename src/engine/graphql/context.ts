@@ -27,6 +27,8 @@ export interface Services {
   providers: () => ProviderStatusView[];
   /** Backfills from providers; undefined when no provider is configured. */
   imports?: Backfill | undefined;
+  /** A record's page in the provider's web app (EntityAdapter.recordUrl), or null. */
+  recordUrl(provider: ProviderId, entityType: EntityType, externalId: string): string | null;
   /** Called after a mutation commits, so the outbox relay in this process publishes without waiting a poll. */
   afterCommit(): void;
 }

@@ -8,7 +8,7 @@ import { ExternalMappingType, type SyncStatus } from './sync-status-type.js';
  * batch loaders: a catalog's field resolvers call these, so a list of records costs one query per field.
  */
 export async function externalMappingsOf(
-  { loaders }: GraphQLContext,
+  { loaders, services }: GraphQLContext,
   entityType: EntityType,
   id: string,
 ): Promise<ExternalMappingType[]> {
@@ -19,6 +19,7 @@ export async function externalMappingsOf(
       externalId: m.externalId,
       lastSyncedVersion: m.lastSyncedVersion ?? null,
       updatedAt: m.updatedAt,
+      url: services.recordUrl(m.provider, entityType, m.externalId),
     }),
   );
 }

@@ -64,4 +64,10 @@ export class ExternalMappingType {
 
   @Field(() => Date)
   updatedAt!: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The record's page in the provider's web app (its dashboard), when there is one to link to.",
+  })
+  url!: string | null;
 }

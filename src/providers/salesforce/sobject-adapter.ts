@@ -171,6 +171,12 @@ export class SObjectAdapter<F extends FieldValues> implements EntityAdapter<F> {
     });
   }
 
+  /** The record in Lightning Experience (/lightning/r/<sObject>/<Id>/view), once logged in. */
+  recordUrl(id: string): string | undefined {
+    const base = this.api.conn.instanceUrl;
+    return base ? `${base}/lightning/r/${this.binding.sObjectType}/${encodeURIComponent(id)}/view` : undefined;
+  }
+
   async fetch(id: string): Promise<RemoteRecord<F> | undefined> {
     const { sObjectType, label } = this.binding;
     // queryAll also sees deleted records (IsDeleted = true) still in the recycle bin.

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { RateLimiter } from '../../platform/rate-limiter.js';
 import type { FieldValues } from '../../core/catalog.js';
 import type { ProviderMetrics, RecordWrite, WriteResult } from '../../core/provider.js';
+import { noteRequestId, traceRequests } from '../../core/request-trace.js';
 import { isMissing, toProviderError } from './errors.js';
 
 /** Prefix of every idempotency key we send, so our writes are recognizable when Stripe echoes them. */
@@ -13,7 +14,17 @@ export class StripeApi {
     readonly stripe: Stripe,
     private readonly limiter: RateLimiter,
     private readonly metrics?: ProviderMetrics,
-  ) {}
+    /** The Dashboard's base for this key's mode (https://dashboard.stripe.com[/test]); none off Stripe's own API. */
+    private readonly dashboard?: string,
+  ) {
+    // Every answer, errors included, carries a Request-Id (https://docs.stripe.com/api/request_ids).
+    stripe.on('response', (event: { request_id?: string }) => noteRequestId(event.request_id));
+  }
+
+  /** A Dashboard page, e.g. `customers/cus_123`. */
+  dashboardUrl(path: string): string | undefined {
+    return this.dashboard && `${this.dashboard}/${path}`;
+  }
 
   async call<T>(action: string, fn: (stripe: Stripe) => Promise<T>): Promise<T> {
     try {
@@ -63,10 +74,16 @@ export async function writeOneByOne<W extends RecordWrite<FieldValues>>(
 ): Promise<WriteResult[]> {
   const results: WriteResult[] = [];
   for (const w of writes) {
+    const requestIds: string[] = [];
     try {
-      results.push(await writeOne(w));
+      const result = await traceRequests(requestIds, () => writeOne(w));
+      if (result.ok) result.requestId = requestIds.at(-1);
+      else result.error.requestId ??= requestIds.at(-1);
+      results.push(result);
     } catch (err) {
-      results.push({ ok: false, error: toProviderError(err, action), gone: !!w.externalId && isMissing(err) });
+      const error = toProviderError(err, action);
+      error.requestId ??= requestIds.at(-1);
+      results.push({ ok: false, error, gone: !!w.externalId && isMissing(err) });
     }
   }
   return results;

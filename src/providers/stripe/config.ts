@@ -15,6 +15,15 @@ export const stripeConfigShape = {
 
 export type StripeConfig = z.infer<z.ZodObject<typeof stripeConfigShape>>;
 
+/**
+ * Where records are seen in the Stripe Dashboard: test-mode objects live under /test
+ * (https://docs.stripe.com/dashboard/basics). None when the API is not Stripe's own (an emulator, a proxy).
+ */
+export function stripeDashboard(config: StripeConfig): string | undefined {
+  if (config.STRIPE_API_BASE || !config.STRIPE_SECRET_KEY) return undefined;
+  return `https://dashboard.stripe.com${config.STRIPE_SECRET_KEY.includes('_test_') ? '/test' : ''}`;
+}
+
 export function stripeRateLimit(config: StripeConfig): number {
   return config.STRIPE_RATE_LIMIT_RPS ?? (config.STRIPE_SECRET_KEY?.includes('_live_') ? 100 : 25);
 }

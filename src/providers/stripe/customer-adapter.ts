@@ -20,6 +20,10 @@ export class StripeCustomerAdapter implements EntityAdapter<CustomerFields> {
     return writeOneByOne(writes, 'customer write', async (w) => ({ ok: true, externalId: await this.writeOne(w) }));
   }
 
+  recordUrl(externalId: string): string | undefined {
+    return this.api.dashboardUrl(`customers/${encodeURIComponent(externalId)}`);
+  }
+
   async fetch(externalId: string): Promise<RemoteRecord<CustomerFields> | undefined> {
     const customer = await this.api.read('customer retrieve', (stripe) => stripe.customers.retrieve(externalId));
     return customer && fromStripeCustomer(customer);

@@ -16,6 +16,7 @@ export function toProviderError(err: unknown, action: string): ProviderError {
       // 409: a concurrent request with the same idempotency key is still running; retrying gets its result.
       retryable: network || status === 409 || isRetryableStatus(status ?? (network ? undefined : 400)),
       ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+      requestId: err.requestId,
       cause: err,
     });
   }

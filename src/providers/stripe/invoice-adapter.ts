@@ -46,6 +46,10 @@ export class StripeInvoiceAdapter implements EntityAdapter<InvoiceFields> {
     return writeOneByOne(writes, 'invoice write', (w) => this.writeOne(w));
   }
 
+  recordUrl(externalId: string): string | undefined {
+    return this.api.dashboardUrl(`invoices/${encodeURIComponent(externalId)}`);
+  }
+
   async fetch(externalId: string): Promise<RemoteRecord<InvoiceFields> | undefined> {
     // Stripe answers 404 for a deleted draft.
     const invoice = await this.api.read('invoice retrieve', (stripe) => stripe.invoices.retrieve(externalId));

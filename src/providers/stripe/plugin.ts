@@ -4,7 +4,7 @@ import type { ProviderPlugin } from '../../core/provider.js';
 import { RateLimiter } from '../../platform/rate-limiter.js';
 import { STRIPE_KEY_PREFIX, StripeApi } from './api.js';
 import { createStripeClient } from './client.js';
-import { stripeConfigShape, stripeRateLimit } from './config.js';
+import { stripeConfigShape, stripeDashboard, stripeRateLimit } from './config.js';
 import { StripeCustomerAdapter } from './customer-adapter.js';
 import { StripeInvoiceAdapter } from './invoice-adapter.js';
 import { STRIPE } from './errors.js';
@@ -29,7 +29,7 @@ export const stripePlugin: ProviderPlugin<typeof stripeConfigShape> = {
       apiBase: config.STRIPE_API_BASE,
       timeoutMs: config.STRIPE_TIMEOUT_MS,
     });
-    const api = new StripeApi(stripe, new RateLimiter(stripeRateLimit(config)), metrics);
+    const api = new StripeApi(stripe, new RateLimiter(stripeRateLimit(config)), metrics, stripeDashboard(config));
     const secret = config.STRIPE_WEBHOOK_SECRET;
     if (!secret) logger.warn('STRIPE_WEBHOOK_SECRET is not set: /webhooks/stripe is disabled');
     return {

@@ -8,6 +8,7 @@ import { Migration20261123210744_plugin_names } from './Migration20261123210744_
 import { Migration20261123215559_write_intent } from './Migration20261123215559_write_intent.js';
 import { Migration20261123233529_mapping_carries_our_id } from './Migration20261123233529_mapping_carries_our_id.js';
 import { Migration20261203112722_invoice_catalog } from './Migration20261203112722_invoice_catalog.js';
+import { Migration20261204164818_sync_history } from './Migration20261204164818_sync_history.js';
 
 export const migrationsList = [
   { name: 'Migration20261123142112_init', class: Migration20261123142112_init },
@@ -19,4 +20,5 @@ export const migrationsList = [
   { name: 'Migration20261123215559_write_intent', class: Migration20261123215559_write_intent },
   { name: 'Migration20261123233529_mapping_carries_our_id', class: Migration20261123233529_mapping_carries_our_id },
   { name: 'Migration20261203112722_invoice_catalog', class: Migration20261203112722_invoice_catalog },
+  { name: 'Migration20261204164818_sync_history', class: Migration20261204164818_sync_history },
 ];
