@@ -41,7 +41,9 @@ function banner(appUrl, emulators, env) {
   const lines = [
     '',
     `catalog-sync is up. Data is kept in ${path.relative(process.cwd(), dataDir) || '.data'}/ (npm run reset wipes it).`,
-    `  GraphQL API and Apollo Sandbox  ${appUrl}/graphql`,
+    `  Admin console                   ${appUrl}/`,
+    `  GraphQL API and GraphiQL        ${appUrl}/graphql  (Apollo Sandbox, online only: ${appUrl}/sandbox)`,
+    `  Metrics                         ${appUrl}/metrics`,
     `  Health                          ${appUrl}/healthz, ${appUrl}/readyz`,
     `  PostgreSQL                      ${env.DATABASE_URL}`,
     `  Kafka                           ${env.KAFKA_BROKERS}  (npm run kafka:tail -- catalog.customer sync.status)`,

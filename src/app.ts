@@ -183,7 +183,7 @@ export async function startApp(
         context: () => createContext(orm.em.fork(), services),
         logger,
         metrics: metricsEndpoint,
-        ui: { dir: path.resolve(config.UI_DIR), console: config.ADMIN_CONSOLE === 'true' },
+        ui: { dir: path.resolve(config.UI_DIR), console: config.ADMIN_CONSOLE === 'true', ide: config.GRAPHQL_IDE },
         mount: (app) => {
           for (const provider of providers.values()) {
             if (!provider.webhook) continue;

@@ -45,16 +45,22 @@ const baseShape = {
   SYNC_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   // Schema introspection (GraphQL IDEs need it): on by default, off by default when NODE_ENV=production.
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+  // The browser GraphQL IDE (GraphiQL at GET /graphql, Apollo Sandbox at /sandbox): the same defaults.
+  GRAPHQL_IDE: z.enum(['true', 'false']).optional(),
   // The built browser apps (scripts/build-ui.mjs): dist/ui under the working directory unless set.
   UI_DIR: z.string().default('dist/ui'),
   // The admin console at `/`: on unless set to false.
   ADMIN_CONSOLE: z.enum(['true', 'false']).default('true'),
 };
 
-type BaseConfig = Omit<z.infer<z.ZodObject<typeof baseShape>>, 'SYNC_PROVIDERS' | 'GRAPHQL_INTROSPECTION'>;
+type BaseConfig = Omit<
+  z.infer<z.ZodObject<typeof baseShape>>,
+  'SYNC_PROVIDERS' | 'GRAPHQL_INTROSPECTION' | 'GRAPHQL_IDE'
+>;
 
 export interface Config extends BaseConfig {
   GRAPHQL_INTROSPECTION: boolean;
+  GRAPHQL_IDE: boolean;
   /** Providers records are synced to (each gets a sync state); all known ones unless SYNC_PROVIDERS says. */
   SYNC_PROVIDERS: string[];
   /** Each provider plug-in's own variables, parsed by its `configShape`. */
@@ -106,6 +112,12 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv, plugins: readonly Provider
     problems.push('API_TOKENS: is required when NODE_ENV=production (the API would be open)');
   }
   if (!base.success || problems.length > 0) throw new ConfigError(problems);
-  const introspection = base.data.GRAPHQL_INTROSPECTION ?? (base.data.NODE_ENV === 'production' ? 'false' : 'true');
-  return { ...base.data, GRAPHQL_INTROSPECTION: introspection === 'true', SYNC_PROVIDERS: providers, providerConfigs };
+  const devDefault = base.data.NODE_ENV === 'production' ? 'false' : 'true';
+  return {
+    ...base.data,
+    GRAPHQL_INTROSPECTION: (base.data.GRAPHQL_INTROSPECTION ?? devDefault) === 'true',
+    GRAPHQL_IDE: (base.data.GRAPHQL_IDE ?? devDefault) === 'true',
+    SYNC_PROVIDERS: providers,
+    providerConfigs,
+  };
 }

@@ -20,7 +20,7 @@ describe('API tokens', () => {
     const ok = await t.gql(query, {}, { authorization: 'Bearer second-token' });
     expect(ok.status).toBe(200);
     expect(ok.data).toEqual({ customers: { totalCount: 0 } });
-    // Only a bare browser GET (the Sandbox page) skips auth; a persisted-query GET does not.
+    // Only a browser's bare GET (the IDE page, ui-routes.ts) skips auth; a persisted-query GET does not.
     const apq = await fetch(
       `${t.url}/graphql?extensions=${encodeURIComponent('{"persistedQuery":{"version":1,"sha256Hash":"abc"}}')}`,
       { headers: { 'apollo-require-preflight': 'true' } },

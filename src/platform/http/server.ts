@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -45,7 +46,7 @@ export interface HttpServerOptions {
   starting?: () => readonly string[];
   /** GET /metrics, behind its own auth (see metrics-route.ts). */
   metrics?: MetricsEndpoint;
-  /** The browser apps (admin console); none when absent. */
+  /** The browser apps (admin console, GraphQL IDE); none when absent. */
   ui?: UiOptions;
 }
 
@@ -107,6 +108,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     stopOnTerminationSignals: false,
     plugins: [
       unavailableStatusPlugin,
+      // The IDE pages are ui-routes.ts' (GraphiQL on GET /graphql, Sandbox on /sandbox), on only when GRAPHQL_IDE.
+      ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       {
         async serverWillStart() {
@@ -124,15 +127,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   app.use(healthRoutes(opts.orm, opts.kafka, opts.starting));
   if (opts.metrics) app.use(metricsRoute(opts.metrics.metrics, opts.metrics.auth));
   opts.mount?.(app);
-  if (opts.ui) app.use(uiRoutes(opts.ui, opts.logger));
+  // Before /graphql: the IDE page a browser gets there needs no token (ui-routes.ts); every operation does.
+  if (opts.ui) app.use(uiRoutes(opts.ui, opts.logger, opts.introspection ?? true));
   app.use(
     '/graphql',
-    // A browser GET with no parameters at all is the Apollo Sandbox landing page: no data, so no token needed to
-    // load it. Anything else (including GET with persisted-query extensions) must authenticate.
-    (req, res, next) =>
-      req.method === 'GET' && Object.keys(req.query).length === 0 && req.accepts('html') === 'html'
-        ? next()
-        : opts.auth.middleware()(req, res, next),
+    opts.auth.middleware(),
     express.json({ limit: MAX_BODY_BYTES }),
     expressMiddleware(apollo, { context: async () => opts.context() }),
   );
