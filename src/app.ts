@@ -223,7 +223,8 @@ export async function startApp(
       });
       stops.push(stopping('sync-history', () => history.close()));
       for (const provider of providers.values()) {
-        const out = new OutboundWorker(orm, kafka, provider, catalogs, policy, logger, metrics, history);
+        const linger = config.SYNC_BATCH_LINGER_MS;
+        const out = new OutboundWorker(orm, kafka, provider, catalogs, policy, logger, metrics, history, linger);
         const inb = new InboundWorker(orm, kafka, provider, catalogs, changes, logger, metrics, history);
         outbound.push(out);
         inbound.push(inb);

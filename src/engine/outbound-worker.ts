@@ -20,6 +20,7 @@ import { completeCreate, intendedCreate, isLinked, rememberHeld, startCreate } f
 import { adoptExisting, lookUpExisting, type Creating } from './match-existing.js';
 import { markWaiting, parentIdsAt, wakeChildren } from './parents.js';
 import type { SyncHistory } from './sync-history.js';
+import { WriteGatherer } from './write-gatherer.js';
 import { OutcomeReporter, type SyncOutcome } from './outcomes.js';
 import { enqueueRecheck } from './recheck.js';
 import { parseRetryMessage, type RetryMessage } from './retry-message.js';
@@ -68,6 +69,7 @@ export class OutboundWorker {
   private readonly log: Logger;
   private readonly adapters: Map<string, EntityAdapter<FieldValues>>;
   private readonly outcomes: OutcomeReporter;
+  private readonly gatherer: WriteGatherer<Item> | undefined;
 
   constructor(
     private readonly orm: Orm,
@@ -78,10 +80,16 @@ export class OutboundWorker {
     logger: Logger,
     metrics?: Metrics,
     history?: SyncHistory,
+    /** How long a partial batch may wait for more writes once the provider is free again (`WriteGatherer`). */
+    batchLingerMs = 50,
   ) {
     this.log = logger.child({ component: 'outbound-worker', provider: provider.id });
     this.adapters = new Map(provider.adapters.filter((a) => catalogs.has(a.entityType)).map((a) => [a.entityType, a]));
     this.outcomes = new OutcomeReporter(provider.id, this.log, metrics, history);
+    // Providers with batch writes (Salesforce Collections: 200 records a call) get whole batches from all the
+    // partitions this worker consumes; Stripe (one record a call) keeps writing partitions side by side.
+    const batch = Math.max(...[...this.adapters.values()].map((a) => a.maxBatchSize), 1);
+    if (batch > 1) this.gatherer = new WriteGatherer((items) => this.processMany(items), batch, batchLingerMs);
   }
 
   /** Its consumer groups: the catalog topics, and the retry topic. */
@@ -115,7 +123,7 @@ export class OutboundWorker {
               if (envelope) items.push({ envelope, attempt: 1, startedAt: Date.now() });
               else this.log.warn('skipping malformed event', { topic: m.topic, offset: m.offset });
             }
-            await this.processMany(items);
+            await (this.gatherer ? this.gatherer.add(items) : this.processMany(items));
             progress.done(chunk.at(-1)!.offset);
             await progress.heartbeat(); // a long backlog must not outlast the session
           }

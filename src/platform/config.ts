@@ -41,6 +41,9 @@ const baseShape = {
   SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   SYNC_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(500),
   SYNC_RETRY_MAX_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
+  // Salesforce-style batch writes: how long a partial batch may wait for more once the provider is free again
+  // (a lone change never waits). 0 sends what is there as soon as the previous call ends.
+  SYNC_BATCH_LINGER_MS: z.coerce.number().int().min(0).max(5000).default(50),
   // Days of sync history (Query.syncEvents) kept; older rows are deleted hourly. 0 keeps everything.
   SYNC_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   // Schema introspection (GraphQL IDEs need it): on by default, off by default when NODE_ENV=production.

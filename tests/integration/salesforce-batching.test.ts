@@ -1,0 +1,77 @@
+import type { SalesforceEmulator } from '../../emulators/salesforce/index.js';
+import { expectEventually } from '../support/eventually.js';
+import { startTestApp, type TestApp } from '../support/harness.js';
+import { salesforceEnv, startSalesforce } from '../support/salesforce.js';
+
+const BURST = 450;
+const COLLECTION = 200;
+
+/**
+ * Salesforce counts every API call against the org's daily allocation, whatever it carries, so a burst of changes
+ * must go out in full sObject Collections calls (200 records), gathered from every partition the worker reads;
+ * and a lone change must still go out at once.
+ */
+describe('Salesforce batches fill up under load', () => {
+  let sf: SalesforceEmulator;
+  let api: TestApp;
+  let worker: TestApp | undefined;
+
+  beforeAll(async () => {
+    sf = await startSalesforce();
+    // The api role only: the changes wait in the outbox until the worker process below starts (a burst).
+    api = await startTestApp({ SYNC_PROVIDERS: 'SALESFORCE', ...salesforceEnv(sf) }, 'api');
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await api?.stop();
+    await sf?.close();
+  });
+
+  const collectionWrites = () =>
+    sf.requestLog().filter((e) => e.method !== 'GET' && /\/composite\/sobjects/.test(e.path)).length;
+  const synced = async () => {
+    const res = await api.gql<{ customers: { edges: Array<{ node: { syncStatus: Array<{ state: string }> } }> } }>(
+      `{ customers(first: 100) { edges { node { syncStatus { state } } } } }`,
+    );
+    return res.data!.customers.edges.every((e) => e.node.syncStatus.every((s) => s.state === 'SYNCED'));
+  };
+
+  it(`writes a burst of ${BURST} new customers in about ${Math.ceil(BURST / COLLECTION)} calls`, async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < BURST; i += 15) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(15, BURST - i) }, (_, j) =>
+          api.gql<{ createCustomer: { id: string } }>(
+            `mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`,
+            { i: { name: `Burst ${i + j}`, email: `burst${i + j}@example.com` } },
+          ),
+        ),
+      );
+      ids.push(...batch.map((r) => r.data!.createCustomer.id));
+    }
+    expect(ids).toHaveLength(BURST);
+    // A provider answering in 30 ms, like a real one: writes arriving meanwhile gather for the next call.
+    sf.injectFaults({ latencyMs: 30, count: 10_000, path: '/composite/sobjects' });
+    const before = collectionWrites();
+    worker = await startTestApp(
+      { DATABASE_URL: api.config.DATABASE_URL, SYNC_PROVIDERS: 'SALESFORCE', ...salesforceEnv(sf) },
+      'all',
+    );
+    await expectEventually(async () => sf.contacts().length === BURST, { timeoutMs: 60_000 });
+    const calls = collectionWrites() - before;
+    // Full batches, plus at most a partial one at the start (the worker's first fetch) and one at the end.
+    expect(calls).toBeLessThanOrEqual(Math.ceil(BURST / COLLECTION) + 2);
+    await expectEventually(synced);
+    sf.clearFaults();
+  });
+
+  it('writes a lone change at once, in its own call', async () => {
+    const before = collectionWrites();
+    const res = await api.gql<{ createCustomer: { id: string } }>(
+      `mutation { createCustomer(input: { name: "Alone", email: "alone@example.com" }) { id } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    await expectEventually(() => sf.contacts().some((c) => c.Email === 'alone@example.com'));
+    expect(collectionWrites() - before).toBe(1);
+  });
+});
