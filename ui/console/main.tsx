@@ -1,4 +1,15 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App';
 import './styles.css';
 
-createRoot(document.getElementById('root')!).render(<h1>catalog-sync admin</h1>);
+// `/` opens the customers list.
+if (!window.location.hash || window.location.hash === '#/') {
+  window.history.replaceState(null, '', '#/customers');
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
