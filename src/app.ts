@@ -9,6 +9,7 @@ import { CatalogChanges } from './engine/changes.js';
 import { createContext, type Services } from './engine/graphql/context.js';
 import { createSyncStatusPubSub } from './engine/graphql/pubsub.js';
 import { InboundWorker } from './engine/inbound-worker.js';
+import { shareRateLimits, type RateShare } from './engine/rate-share.js';
 import { SyncHistory } from './engine/sync-history.js';
 import { OutboundWorker } from './engine/outbound-worker.js';
 import { PollRunner } from './engine/poll-runner.js';
@@ -111,6 +112,11 @@ export async function startApp(
         const usage = p.health().apiUsage;
         return usage ? [{ provider: p.id, ...usage }] : [];
       }),
+    );
+    metrics.watchRateLimits(() =>
+      [...providers.values()].flatMap((p) =>
+        p.rateLimit ? [{ provider: p.id, perSecond: p.rateLimit.perSecond() }] : [],
+      ),
     );
     // Prometheus' scrape credential (METRICS_TOKEN) or any API token; open only when neither is set.
     const metricsEndpoint = {
@@ -222,12 +228,16 @@ export async function startApp(
         retentionDays: config.SYNC_HISTORY_DAYS,
       });
       stops.push(stopping('sync-history', () => history.close()));
+      const shares: RateShare[] = [];
       for (const provider of providers.values()) {
         const linger = config.SYNC_BATCH_LINGER_MS;
         const out = new OutboundWorker(orm, kafka, provider, catalogs, policy, logger, metrics, history, linger);
         const inb = new InboundWorker(orm, kafka, provider, catalogs, changes, logger, metrics, history);
         outbound.push(out);
         inbound.push(inb);
+        const [main] = out.consumerGroups();
+        if (provider.rateLimit && main)
+          shares.push({ provider: provider.id, rateLimit: provider.rateLimit, groupId: main.groupId });
         groups.push(...out.consumerGroups(), ...inb.consumerGroups());
         const workers = { [`outbound-${provider.id}`]: out, [`inbound-${provider.id}`]: inb };
         for (const [name, worker] of Object.entries(workers)) {
@@ -251,6 +261,8 @@ export async function startApp(
         }
       }
       metrics.watchConsumerLag(groups, (groupId, topics) => kafka.lag(groupId, topics));
+      const sharing = shareRateLimits(kafka, shares, logger.child({ component: 'rate-share' }));
+      stops.push(stopping('rate-share', async () => sharing.stop()));
     }
     if (!http) {
       // No API here: /healthz, /readyz and /metrics still answer (a worker's metrics live in the worker).

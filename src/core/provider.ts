@@ -154,6 +154,16 @@ export interface ProviderConnection {
   webhook?: ((queue: InboundQueue) => Router) | undefined;
   pollers?: readonly Poller[];
   health(): ProviderHealth;
+  /** The rate limit its calls go through, shared with the other processes calling the same account. */
+  rateLimit?: SharedRateLimit;
+}
+
+/** A provider's per-account rate limit as one process holds it. */
+export interface SharedRateLimit {
+  /** How many processes call the provider (this one included); each takes its part of the limit. */
+  setShare(processes: number): void;
+  /** Calls per second this process may make now. */
+  perSecond(): number;
 }
 
 /**

@@ -82,6 +82,8 @@ export interface KafkaTransport {
    * that never committed counts from the start of the log): its lag, for metrics and for tests that wait for quiet.
    */
   lag(groupId: string, topics: readonly string[]): Promise<number>;
+  /** How many members consumer group `groupId` has now (0 when it has none or is rebalancing). */
+  groupMembers(groupId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -315,6 +317,12 @@ export function createKafkaTransport(opts: {
       })();
       const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref());
       return Promise.race([probe.catch(() => false), timeout]);
+    },
+
+    async groupMembers(groupId) {
+      const { groups } = await (await getAdmin()).describeGroups([groupId]);
+      const group = groups.find((g) => g.groupId === groupId);
+      return group?.state === 'Stable' ? group.members.length : 0;
     },
 
     async lag(groupId, topics) {

@@ -158,6 +158,16 @@ export class Metrics {
     registers: [],
     collect: () => this.collectApiUsage(this.apiLimit, 'limit'),
   });
+  private rateLimits: (() => ReadonlyArray<{ provider: string; perSecond: number }>) | undefined;
+  private readonly rateLimit: Gauge<'provider'> = new Gauge({
+    name: 'catalog_sync_rate_limit_per_second',
+    help: "Provider calls per second this process may make: the account's limit divided among the processes calling it",
+    labelNames: ['provider'] as const,
+    registers: [],
+    collect: () => {
+      for (const r of this.rateLimits?.() ?? []) this.rateLimit.set({ provider: r.provider }, r.perSecond);
+    },
+  });
   private outbox: (() => Promise<OutboxStats>) | undefined;
   private readonly outboxBacklog: Gauge = new Gauge({
     name: 'catalog_sync_outbox_backlog',
@@ -232,6 +242,12 @@ export class Metrics {
   watchApiUsage(read: () => readonly ApiUsage[]): void {
     this.apiUsage = read;
     this.register(this.apiUsed, this.apiLimit);
+  }
+
+  /** Each provider's rate limit as this process holds it (cheap, in memory). */
+  watchRateLimits(read: () => ReadonlyArray<{ provider: string; perSecond: number }>): void {
+    this.rateLimits = read;
+    this.register(this.rateLimit);
   }
 
   /** The outbox backlog, read at most once per cache period. */

@@ -1,14 +1,15 @@
-import type { ProviderMetrics } from '../core/provider.js';
+import type { ProviderMetrics, SharedRateLimit } from '../core/provider.js';
 
 /**
  * Token bucket: at most `ratePerSecond` calls per second on average, bursts up to `burst`. Waiters are served
- * in order. One per provider per process; a provider's published limit is per account, so set the rate to the
- * account limit divided by the number of worker processes.
+ * in order. One per provider per process. A provider's published limit is per account, so when several processes
+ * call it each takes its share (`setShare`: the app counts the provider's worker processes).
  */
-export class RateLimiter {
+export class RateLimiter implements SharedRateLimit {
   private tokens: number;
   private last = Date.now();
   private queue: Promise<void> = Promise.resolve();
+  private share = 1;
 
   constructor(
     private readonly ratePerSecond: number,
@@ -17,6 +18,18 @@ export class RateLimiter {
   ) {
     this.tokens = this.burst;
     this.last = now();
+  }
+
+  /** How many processes share the limit (this one included); each then makes at most its part of the calls. */
+  setShare(processes: number): void {
+    this.refill(this.now()); // tokens earned so far were earned at the old rate
+    this.share = Math.max(1, Math.floor(processes));
+    this.tokens = Math.min(this.tokens, this.capacity());
+  }
+
+  /** The calls per second this process may make now. */
+  perSecond(): number {
+    return this.ratePerSecond / this.share;
   }
 
   /** Resolves when a call may be made, with the seconds it waited (queue included; 0 when a token was there). */
@@ -42,14 +55,22 @@ export class RateLimiter {
 
   private async take(): Promise<void> {
     for (;;) {
-      const now = this.now();
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
-      this.last = now;
+      this.refill(this.now());
       if (this.tokens >= 1) {
         this.tokens -= 1;
         return;
       }
-      await new Promise((r) => setTimeout(r, Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000)));
+      await new Promise((r) => setTimeout(r, Math.ceil(((1 - this.tokens) / this.perSecond()) * 1000)));
     }
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.capacity(), this.tokens + ((now - this.last) / 1000) * this.perSecond());
+    this.last = now;
+  }
+
+  /** The burst, shared too: N processes bursting at once must not exceed the account's own burst. */
+  private capacity(): number {
+    return Math.max(1, Math.floor(this.burst / this.share));
   }
 }

@@ -49,4 +49,24 @@ describe('RateLimiter', () => {
     await pending;
     expect(third).toBe(true);
   });
+
+  it('takes its share of the limit when several processes call the same account', async () => {
+    let now = 0;
+    const limiter = new RateLimiter(10, 4, () => now);
+    limiter.setShare(2);
+    expect(limiter.perSecond()).toBe(5);
+    // The burst is shared too: 2 of the 4.
+    await limiter.acquire();
+    await limiter.acquire();
+    let third = false;
+    const pending = limiter.acquire().then(() => (third = true));
+    now = 100; // at 10/s a token would be back; at this process's 5/s it is not
+    await new Promise((r) => setTimeout(r, 20));
+    expect(third).toBe(false);
+    now = 200;
+    await pending;
+    expect(third).toBe(true);
+    limiter.setShare(0); // never below one process
+    expect(limiter.perSecond()).toBe(10);
+  });
 });

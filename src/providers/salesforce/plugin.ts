@@ -38,7 +38,8 @@ export const salesforcePlugin: ProviderPlugin<typeof salesforceConfigShape> = {
       apiVersion: config.SALESFORCE_API_VERSION,
       clientName: config.SALESFORCE_CLIENT_NAME,
     });
-    const api = new SalesforceApi(conn, ready, new RateLimiter(config.SALESFORCE_RATE_LIMIT_RPS), log, metrics);
+    const rateLimit = new RateLimiter(config.SALESFORCE_RATE_LIMIT_RPS);
+    const api = new SalesforceApi(conn, ready, rateLimit, log, metrics);
     const externalIdField = config.SALESFORCE_EXTERNAL_ID_FIELD;
     const orgId = config.SALESFORCE_ORG_ID;
     if (!orgId) logger.warn('SALESFORCE_ORG_ID is not set: /webhooks/salesforce is disabled');
@@ -56,6 +57,7 @@ export const salesforcePlugin: ProviderPlugin<typeof salesforceConfigShape> = {
     return {
       id: SALESFORCE,
       adapters: [contacts, invoices],
+      rateLimit,
       parseInbound: (message) => parseSalesforceMessage(message, bindings, externalIdField),
       // Salesforce has no idempotency keys; upserts by External ID (our id) make retried writes safe instead.
       idempotencyKey: (eventId, operation) => `${eventId}:${operation}`,

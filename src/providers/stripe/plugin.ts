@@ -29,12 +29,14 @@ export const stripePlugin: ProviderPlugin<typeof stripeConfigShape> = {
       apiBase: config.STRIPE_API_BASE,
       timeoutMs: config.STRIPE_TIMEOUT_MS,
     });
-    const api = new StripeApi(stripe, new RateLimiter(stripeRateLimit(config)), metrics, stripeDashboard(config));
+    const rateLimit = new RateLimiter(stripeRateLimit(config));
+    const api = new StripeApi(stripe, rateLimit, metrics, stripeDashboard(config));
     const secret = config.STRIPE_WEBHOOK_SECRET;
     if (!secret) logger.warn('STRIPE_WEBHOOK_SECRET is not set: /webhooks/stripe is disabled');
     return {
       id: STRIPE,
       adapters: [new StripeCustomerAdapter(api), new StripeInvoiceAdapter(api)],
+      rateLimit,
       parseInbound: (message) => parseStripeEvent(message, STRIPE_KEY_PREFIX),
       idempotencyKey: (eventId, operation) => `${STRIPE_KEY_PREFIX}${eventId}:${operation}`,
       webhook: secret ? (queue) => stripeWebhookRoute({ stripe, secret, queue, logger, metrics }) : undefined,
