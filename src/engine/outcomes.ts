@@ -1,6 +1,5 @@
 import type { Logger } from '../core/logger.js';
 import type { Direction, Metrics } from '../platform/metrics.js';
-import type { SyncHistory } from './sync-history.js';
 
 /**
  * How one event handled by a worker ended: one log line, one count and one sync history row each (README,
@@ -29,6 +28,11 @@ export interface SyncOutcome {
   level?: 'info' | 'warn' | 'error';
 }
 
+/** Where outcomes are kept besides the log and the metrics (the sync history, `SyncHistory`). */
+export interface OutcomeSink {
+  add(provider: string, outcome: SyncOutcome, at: Date, durationMs: number): void;
+}
+
 /**
  * Reports outcomes: the line carries ids, the outcome, the attempt and timings, never record fields (names and
  * emails stay out; the logger masks any email an error message carries).
@@ -38,7 +42,7 @@ export class OutcomeReporter {
     private readonly provider: string,
     private readonly log: Logger,
     private readonly metrics: Metrics | undefined,
-    private readonly history?: SyncHistory | undefined,
+    private readonly history?: OutcomeSink | undefined,
   ) {}
 
   report(o: SyncOutcome): void {

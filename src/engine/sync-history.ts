@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/logger.js';
 import type { Orm } from '../platform/db/orm.js';
 import { SyncEvent } from './entities/index.js';
-import type { SyncOutcome } from './outcomes.js';
+import type { OutcomeSink, SyncOutcome } from './outcomes.js';
 
 export interface SyncHistoryOptions {
   /** Rows are written together once this many wait, or `lingerMs` after the first (one INSERT per batch). */
@@ -30,7 +30,7 @@ const PRUNE_ROWS = 10_000;
  * of what happened, like the log: a crash loses at most the rows of the last `lingerMs`; sync states and data
  * are never at stake (they are written in the sync's own transaction).
  */
-export class SyncHistory {
+export class SyncHistory implements OutcomeSink {
   private pending: Row[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
