@@ -11,6 +11,11 @@ export interface EventEnvelope<P = Record<string, unknown>> {
   entityType: EntityType;
   entityId: string;
   origin: Origin;
+  /**
+   * The provider that already holds exactly this version (the change came from it and it was recorded SYNCED
+   * there in the same transaction): its outbound worker skips the event without reading anything.
+   */
+  heldBy?: string | undefined;
   createdAt: string;
   payload: P;
 }

@@ -104,6 +104,7 @@ export class CatalogChanges {
       entityType: def.entityType,
       entityId: row.id,
       origin: source.origin,
+      ...(source.heldBy ? { heldBy: source.heldBy } : {}),
       payload: snapshotOf(def, row),
     });
     await markChanged(tx, def.entityType, row.id, row.version, this.providersFor(def.entityType), source.heldBy);

@@ -177,6 +177,12 @@ export class OutboundWorker {
     // Older versions in this batch: their record's newest version is written instead.
     const older = items.filter((i) => latest.get(snapOf(i.envelope).id) !== i);
     this.outcomes.reportAll(older.map((i) => note(i, 'superseded')));
+    // A change that came from this provider, recorded SYNCED here with it: nothing to write, nothing to read.
+    for (const [id, item] of latest) {
+      if (item.envelope.heldBy !== this.provider.id) continue;
+      latest.delete(id);
+      this.outcomes.report(note(item, 'already_synced'));
+    }
     if (latest.size === 0) return;
 
     // Its own short transaction: subscribers see SYNCING while the call runs, and an inbound change about a
