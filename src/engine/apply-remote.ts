@@ -46,11 +46,13 @@ export async function applyRemoteRecord<F extends FieldValues>(
   externalId: string,
   current: RemoteRecord | undefined,
   ourId?: string | null,
+  /** The record's mapping as the caller read it under the locks below (saves reading it again); else read here. */
+  linked?: ExternalMapping | null,
 ): Promise<ApplyResult> {
   // Callers take it first (lock order); taking it again here is free and keeps this function safe on its own.
   await lockRemoteRecord(tx, provider, externalId);
   const entityType = def.entityType;
-  let mapping = await tx.findOne(ExternalMapping, { provider, entityType, externalId });
+  let mapping = linked !== undefined ? linked : await tx.findOne(ExternalMapping, { provider, entityType, externalId });
   try {
     if (!mapping) {
       const found = await byOurId(tx, changes, def, provider, externalId, current, current?.internalId ?? ourId);

@@ -73,7 +73,8 @@ export async function applyProviderChange(
   const current = fetched === known ? known : await ours(fetched);
   if (current && 'skip' in current)
     return { outcome: 'skipped', entityId: entityId ?? undefined, reason: current.skip };
-  return applyRemoteRecord(tx, changes, def, provider, externalId, current, ourId);
+  // Read under the record's locks above: current. (Unlinked, it is read again there, after the provider call.)
+  return applyRemoteRecord(tx, changes, def, provider, externalId, current, ourId, entityId ? mapping : undefined);
 }
 
 export interface ApplyOptions {

@@ -15,10 +15,20 @@ export const LockKeys = {
 
 type LockKey = (typeof LockKeys)[keyof typeof LockKeys];
 
+/**
+ * The locks each open transaction holds (keyed by its transaction context, which lives exactly as long as the
+ * transaction): taking one again in the same transaction costs no statement. Postgres would grant it anyway.
+ */
+const held = new WeakMap<object, Set<string>>();
+
 /** Waits for the lock; `name` narrows it to one thing under the key (hashed into a second int). */
 export async function lockXact(tx: EntityManager, key: LockKey, name?: string): Promise<void> {
+  const trx = tx.getTransactionContext<object>();
+  const id = `${key}:${name ?? ''}`;
+  if (trx && held.get(trx)?.has(id)) return;
   if (name === undefined) await tx.execute('select pg_advisory_xact_lock(?)', [key]);
   else await tx.execute('select pg_advisory_xact_lock(?, hashtext(?))', [key, name]);
+  if (trx) held.set(trx, (held.get(trx) ?? new Set()).add(id));
 }
 
 /** Takes the lock if it is free; false when another transaction holds it. */
