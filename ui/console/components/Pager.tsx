@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import type { PageInfo } from '../api/types';
+import type { CursorTrail } from './paging';
 
 export const PAGE_SIZES = [10, 20, 50, 100] as const;
 
@@ -10,32 +11,26 @@ export function pageSizeOf(query: URLSearchParams): number {
 }
 
 /**
- * Forward cursor paging (first/after) with a way back: the list keeps the cursors it came through (`trail`), so
- * "Previous" returns to the page before and "First page" to the start.
+ * Forward cursor paging (first/after) with a way back: the list keeps the cursors it came through (`paging`, from
+ * useCursorTrail), so "Previous" returns to the page before and "First page" to the start.
  */
 export function Pager({
-  pageInfo,
-  shown,
-  totalCount,
-  trail,
-  onNext,
-  onPrevious,
-  onFirst,
+  page,
+  paging,
   label = 'Pages',
   pageSize,
   onPageSize,
 }: {
-  pageInfo: PageInfo;
-  shown: number;
-  totalCount?: number;
-  trail: readonly (string | null)[];
-  onNext(cursor: string): void;
-  onPrevious(): void;
-  onFirst(): void;
+  /** The page shown: its rows (counted), where the next one starts, and how many there are in all if the list says. */
+  page: { pageInfo: PageInfo; edges: readonly unknown[]; totalCount?: number };
+  paging: CursorTrail;
   label?: string;
   pageSize?: number;
   onPageSize?(size: number): void;
 }) {
+  const { pageInfo, totalCount } = page;
+  const shown = page.edges.length;
+  const { trail, next: onNext, previous: onPrevious, first: onFirst } = paging;
   const atStart = trail.length === 0;
   const sizeId = useId();
   return (

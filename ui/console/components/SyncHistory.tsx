@@ -6,6 +6,7 @@ import { PROVIDER_NAMES, type EntityType, type PageInfo, type SyncEvent } from '
 import { ProblemNotice } from './Notice';
 import { Pager } from './Pager';
 import { useCursorTrail } from './paging';
+import { Table, type Column } from './Table';
 import { Time } from './Time';
 
 const OUTCOME_TONES: Record<string, string> = {
@@ -27,6 +28,16 @@ const OUTCOME_TONES: Record<string, string> = {
 };
 
 const PAGE_SIZE = 20;
+
+const COLUMNS: Column[] = [
+  'When',
+  'Provider',
+  'Direction',
+  'Outcome',
+  'Attempt',
+  { label: 'Took', numeric: true },
+  'Details',
+];
 
 /** The sync events handled for one record (newest first): each attempt out, each change in, with its outcome. */
 export function SyncHistory({
@@ -57,73 +68,48 @@ export function SyncHistory({
       {!result.data && result.fetching && <p className="muted">Loading…</p>}
       {result.data && events.length === 0 && <p className="muted">No sync events yet.</p>}
       {events.length > 0 && (
-        <div className="table-wrap">
-          <table className="table table--compact" data-testid="sync-history">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Provider</th>
-                <th scope="col">Direction</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Attempt</th>
-                <th scope="col" className="numeric">
-                  Took
-                </th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.id} data-testid="history-row" data-outcome={e.outcome} data-direction={e.direction}>
-                  <td>
-                    <Time iso={e.at} />
-                  </td>
-                  <td>{PROVIDER_NAMES[e.provider]}</td>
-                  <td>
-                    <span className={`direction direction--${e.direction.toLowerCase()}`}>
-                      <span aria-hidden="true">{e.direction === 'OUTBOUND' ? '↑ ' : '↓ '}</span>
-                      {e.direction === 'OUTBOUND' ? 'Out' : 'In'}
-                    </span>
-                  </td>
-                  <td>
-                    <span className={`pill pill--${OUTCOME_TONES[e.outcome] ?? 'neutral'}`}>
-                      {e.outcome.replace(/_/g, ' ')}
-                    </span>
-                  </td>
-                  <td>{e.attempt ?? '—'}</td>
-                  <td className="numeric nowrap">{e.durationMs} ms</td>
-                  <td className="details-cell small">
-                    {e.error && <p className="error-text">{e.error}</p>}
-                    <p className="muted">
-                      {e.externalId && (
-                        <>
-                          id <code>{e.externalId}</code>{' '}
-                        </>
-                      )}
-                      {e.providerRequestId && (
-                        <>
-                          request <code>{e.providerRequestId}</code>{' '}
-                        </>
-                      )}
-                      event <code title={e.eventId}>{e.eventId.slice(0, 12)}</code>
-                    </p>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={COLUMNS} testId="sync-history" compact>
+          {events.map((e) => (
+            <tr key={e.id} data-testid="history-row" data-outcome={e.outcome} data-direction={e.direction}>
+              <td>
+                <Time iso={e.at} />
+              </td>
+              <td>{PROVIDER_NAMES[e.provider]}</td>
+              <td>
+                <span className={`direction direction--${e.direction.toLowerCase()}`}>
+                  <span aria-hidden="true">{e.direction === 'OUTBOUND' ? '↑ ' : '↓ '}</span>
+                  {e.direction === 'OUTBOUND' ? 'Out' : 'In'}
+                </span>
+              </td>
+              <td>
+                <span className={`pill pill--${OUTCOME_TONES[e.outcome] ?? 'neutral'}`}>
+                  {e.outcome.replace(/_/g, ' ')}
+                </span>
+              </td>
+              <td>{e.attempt ?? '—'}</td>
+              <td className="numeric nowrap">{e.durationMs} ms</td>
+              <td className="details-cell small">
+                {e.error && <p className="error-text">{e.error}</p>}
+                <p className="muted">
+                  {e.externalId && (
+                    <>
+                      id <code>{e.externalId}</code>{' '}
+                    </>
+                  )}
+                  {e.providerRequestId && (
+                    <>
+                      request <code>{e.providerRequestId}</code>{' '}
+                    </>
+                  )}
+                  event <code title={e.eventId}>{e.eventId.slice(0, 12)}</code>
+                </p>
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
       {result.data && (paging.trail.length > 0 || result.data.syncEvents.pageInfo.hasNextPage) && (
-        <Pager
-          label="Sync history pages"
-          pageInfo={result.data.syncEvents.pageInfo}
-          shown={events.length}
-          trail={paging.trail}
-          onNext={paging.next}
-          onPrevious={paging.previous}
-          onFirst={paging.first}
-        />
+        <Pager label="Sync history pages" page={result.data.syncEvents} paging={paging} />
       )}
     </section>
   );

@@ -27,6 +27,8 @@ function save(t: Trail): void {
   }
 }
 
+export type CursorTrail = ReturnType<typeof useCursorTrail>;
+
 /**
  * Cursor paging state for one list and filter (`key`): the page's `after` and the way back. Kept in
  * sessionStorage (unless `persist` is false), so opening a record and coming back returns to the same page; a new

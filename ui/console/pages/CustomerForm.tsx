@@ -1,10 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useMutation } from 'urql';
 import { CREATE_CUSTOMER, UPDATE_CUSTOMER } from '../api/documents';
-import { problemOf, type Problem } from '../api/errors';
 import type { Customer } from '../api/types';
 import { Field } from '../components/Field';
-import { ProblemNotice } from '../components/Notice';
+import { RecordForm, useRecordForm } from './RecordForm';
 
 /**
  * Creates a customer, or edits one against the version it showed when editing began (expectedVersion): if someone
@@ -24,78 +23,42 @@ export function CustomerForm({
 }) {
   const [name, setName] = useState(editing?.name ?? '');
   const [email, setEmail] = useState(editing?.email ?? '');
-  const [expectedVersion, setExpectedVersion] = useState(editing?.version);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const form = useRecordForm(editing?.version);
   const [created, create] = useMutation<{ createCustomer: Customer }>(CREATE_CUSTOMER);
   const [updated, update] = useMutation<{ updateCustomer: Customer }>(UPDATE_CUSTOMER);
-  const busy = created.fetching || updated.fetching;
 
-  const save = async (version = expectedVersion) => {
-    setProblem(null);
+  const save = async (version = form.expectedVersion) => {
     if (editing) {
-      const res = await update({ id: editing.id, input: { name, email, expectedVersion: version } });
-      if (res.error) return setProblem(problemOf(res.error));
-      if (res.data) onSaved(res.data.updateCustomer);
+      const res = await form.attempt(() =>
+        update({ id: editing.id, input: { name, email, expectedVersion: version } }),
+      );
+      if (!res.error && res.data) onSaved(res.data.updateCustomer);
     } else {
-      const res = await create({ input: { name, email } });
-      if (res.error) return setProblem(problemOf(res.error));
-      if (res.data) onSaved(res.data.createCustomer);
+      const res = await form.attempt(() => create({ input: { name, email } }));
+      if (!res.error && res.data) onSaved(res.data.createCustomer);
     }
   };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void save();
-  };
 
-  const stale = problem?.code === 'CONFLICT' && problem.currentVersion !== null ? problem.currentVersion : null;
   return (
-    <form className="form card" onSubmit={submit} noValidate aria-label={editing ? 'Edit customer' : 'New customer'}>
-      {editing && <h2>Edit customer</h2>}
-      {problem && (
-        <ProblemNotice problem={problem} formFields={['name', 'email']}>
-          {stale !== null && (
-            <>
-              <p data-testid="conflict-message">
-                This customer was changed by someone else while you were editing (it is now at version {stale}, you
-                started from version {expectedVersion}). Your changes are not saved.
-              </p>
-              <div className="form-actions">
-                {onReload && (
-                  <button type="button" className="button" onClick={onReload}>
-                    Discard my changes and show the latest
-                  </button>
-                )}
-                <button
-                  type="button"
-                  className="button button--quiet"
-                  onClick={() => {
-                    setExpectedVersion(stale);
-                    void save(stale);
-                  }}
-                >
-                  Save mine over version {stale}
-                </button>
-              </div>
-            </>
-          )}
-        </ProblemNotice>
-      )}
-      <Field label="Name" name="name" error={problem?.fields.name}>
+    <RecordForm
+      noun="customer"
+      createLabel="Create customer"
+      editing={!!editing}
+      form={form}
+      formFields={['name', 'email']}
+      busy={created.fetching || updated.fetching}
+      save={save}
+      onCancel={onCancel}
+      onReload={onReload}
+    >
+      <Field label="Name" name="name" error={form.problem?.fields.name}>
         {(p) => <input {...p} type="text" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
-      <Field label="Email" name="email" error={problem?.fields.email}>
+      <Field label="Email" name="email" error={form.problem?.fields.email}>
         {(p) => (
           <input {...p} type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} />
         )}
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? 'Saving…' : editing ? 'Save changes' : 'Create customer'}
-        </button>
-        <button type="button" className="button button--quiet" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </RecordForm>
   );
 }

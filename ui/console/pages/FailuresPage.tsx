@@ -1,7 +1,6 @@
-import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { DEAD_LETTERS, REPLAY_DEAD_LETTER, RETRY_SYNC, SYNC_FAILURES } from '../api/documents';
-import { problemOf, type Problem } from '../api/errors';
+import { problemOf } from '../api/errors';
 import { useCoalesced, useRefetchOnReconnect, useSyncStatusFeed } from '../api/live';
 import {
   ENTITY_NAMES,
@@ -11,16 +10,23 @@ import {
   type Provider,
   type SyncStatus,
 } from '../api/types';
+import { useAction, type Answer } from '../api/useAction';
+import { FilterSelect } from '../components/FilterSelect';
 import { PageHeader, useDocumentTitle } from '../components/Layout';
 import { RecordLink } from '../components/RecordLink';
 import { ProblemNotice } from '../components/Notice';
 import { Pager } from '../components/Pager';
 import { useCursorTrail } from '../components/paging';
+import { ACTIONS, Table, type Column } from '../components/Table';
 import { Time } from '../components/Time';
 import { shortId } from '../format';
 import { href, navigate, paths } from '../routes';
 
 const PROVIDERS: Provider[] = ['STRIPE', 'SALESFORCE'];
+
+const ATTEMPTS: Column = { label: 'Attempts', numeric: true };
+const FAILURE_COLUMNS: Column[] = ['Record', 'Provider', ATTEMPTS, 'Last error', 'Since', ACTIONS];
+const DEAD_LETTER_COLUMNS: Column[] = ['Given up', 'Record', 'Provider', 'Direction', ATTEMPTS, 'Error', ACTIONS];
 
 /**
  * What did not sync: records whose latest change FAILED at a provider (Retry queues it again), and the dead letters
@@ -52,14 +58,9 @@ export function FailuresPage({ query }: { query: URLSearchParams }) {
 
   const [, retry] = useMutation(RETRY_SYNC);
   const [, replay] = useMutation(REPLAY_DEAD_LETTER);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const act = async (key: string, run: () => Promise<{ error?: Parameters<typeof problemOf>[0] }>) => {
-    setBusy(key);
-    setProblem(null);
-    const res = await run();
-    setBusy(null);
-    if (res.error) setProblem(problemOf(res.error));
+  const { busy, problem, run } = useAction<string>();
+  const act = async (key: string, operation: () => Promise<Answer>) => {
+    await run(key, operation);
     refetch();
   };
 
@@ -72,19 +73,15 @@ export function FailuresPage({ query }: { query: URLSearchParams }) {
     <>
       <PageHeader title="Failures" sub="Changes that did not reach a provider, and what to do about them." />
       <div className="toolbar">
-        <label htmlFor="failure-provider">Provider</label>
-        <select
+        <FilterSelect
           id="failure-provider"
-          value={provider ?? ''}
-          onChange={(e) => setFilter({ provider: e.target.value || null })}
-        >
-          <option value="">All providers</option>
-          {PROVIDERS.map((p) => (
-            <option key={p} value={p}>
-              {PROVIDER_NAMES[p]}
-            </option>
-          ))}
-        </select>
+          label="Provider"
+          all="All providers"
+          value={provider}
+          options={PROVIDERS}
+          labelOf={(p) => PROVIDER_NAMES[p]}
+          onChange={(next) => setFilter({ provider: next })}
+        />
       </div>
       {problem && <ProblemNotice problem={problem} />}
 
@@ -95,57 +92,39 @@ export function FailuresPage({ query }: { query: URLSearchParams }) {
         {failures.error && <ProblemNotice problem={problemOf(failures.error)} />}
         {failures.data && failed.length === 0 && <p className="muted">Nothing is failing. </p>}
         {failed.length > 0 && (
-          <div className="table-wrap">
-            <table className="table" data-testid="failures-table">
-              <thead>
-                <tr>
-                  <th scope="col">Record</th>
-                  <th scope="col">Provider</th>
-                  <th scope="col" className="numeric">
-                    Attempts
+          <Table columns={FAILURE_COLUMNS} testId="failures-table">
+            {failed.map((f) => {
+              const key = `${f.entityId}/${f.provider}`;
+              return (
+                <tr key={key} data-testid="failure-row" data-entity-id={f.entityId} data-provider={f.provider}>
+                  <th scope="row">
+                    <RecordLink entityType={f.entityType} entityId={f.entityId} />
                   </th>
-                  <th scope="col">Last error</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
+                  <td>{PROVIDER_NAMES[f.provider]}</td>
+                  <td className="numeric">{f.attempts}</td>
+                  <td className="error-text small details-cell">{f.lastError ?? '—'}</td>
+                  <td>
+                    <Time iso={f.updatedAt} />
+                  </td>
+                  <td className="actions-cell">
+                    <button
+                      type="button"
+                      className="button button--primary"
+                      disabled={busy !== null}
+                      aria-label={`Retry ${ENTITY_NAMES[f.entityType].toLowerCase()} ${shortId(f.entityId)} at ${PROVIDER_NAMES[f.provider]}`}
+                      onClick={() =>
+                        void act(key, () =>
+                          retry({ entityType: f.entityType, entityId: f.entityId, provider: f.provider }),
+                        )
+                      }
+                    >
+                      {busy === key ? 'Queuing…' : 'Retry'}
+                    </button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {failed.map((f) => {
-                  const key = `${f.entityId}/${f.provider}`;
-                  return (
-                    <tr key={key} data-testid="failure-row" data-entity-id={f.entityId} data-provider={f.provider}>
-                      <th scope="row">
-                        <RecordLink entityType={f.entityType} entityId={f.entityId} />
-                      </th>
-                      <td>{PROVIDER_NAMES[f.provider]}</td>
-                      <td className="numeric">{f.attempts}</td>
-                      <td className="error-text small details-cell">{f.lastError ?? '—'}</td>
-                      <td>
-                        <Time iso={f.updatedAt} />
-                      </td>
-                      <td className="actions-cell">
-                        <button
-                          type="button"
-                          className="button button--primary"
-                          disabled={busy !== null}
-                          aria-label={`Retry ${ENTITY_NAMES[f.entityType].toLowerCase()} ${shortId(f.entityId)} at ${PROVIDER_NAMES[f.provider]}`}
-                          onClick={() =>
-                            void act(key, () =>
-                              retry({ entityType: f.entityType, entityId: f.entityId, provider: f.provider }),
-                            )
-                          }
-                        >
-                          {busy === key ? 'Queuing…' : 'Retry'}
-                        </button>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </Table>
         )}
       </section>
 
@@ -169,79 +148,51 @@ export function FailuresPage({ query }: { query: URLSearchParams }) {
         {deadPage && deadPage.edges.length === 0 && <p className="muted">No dead letters.</p>}
         {deadPage && deadPage.edges.length > 0 && (
           <>
-            <div className="table-wrap">
-              <table className="table" data-testid="dead-letters-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Given up</th>
-                    <th scope="col">Record</th>
-                    <th scope="col">Provider</th>
-                    <th scope="col">Direction</th>
-                    <th scope="col" className="numeric">
-                      Attempts
-                    </th>
-                    <th scope="col">Error</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {deadPage.edges.map(({ node: d }) => (
-                    <tr
-                      key={d.id}
-                      data-testid="dead-letter-row"
-                      data-id={d.id}
-                      data-entity-id={d.entityId ?? ''}
-                      data-replayed={d.replayedAt ? 'true' : 'false'}
-                    >
-                      <td>
-                        <Time iso={d.createdAt} />
-                      </td>
-                      <th scope="row">
-                        <RecordLink entityType={d.entityType} entityId={d.entityId} />
-                        {d.externalId && (
-                          <div className="muted small">
-                            <code>{d.externalId}</code>
-                          </div>
-                        )}
-                      </th>
-                      <td>{PROVIDER_NAMES[d.provider]}</td>
-                      <td>{d.direction === 'OUTBOUND' ? 'Out' : 'In'}</td>
-                      <td className="numeric">{d.attempts}</td>
-                      <td className="error-text small details-cell">{d.error}</td>
-                      <td className="actions-cell">
-                        {d.replayedAt ? (
-                          <span className="muted small">
-                            replayed <Time iso={d.replayedAt} />
-                          </span>
-                        ) : (
-                          <button
-                            type="button"
-                            className="button button--primary"
-                            disabled={busy !== null}
-                            aria-label={`Replay dead letter of ${ENTITY_NAMES[d.entityType].toLowerCase()} ${d.entityId ? shortId(d.entityId) : (d.externalId ?? '')} at ${PROVIDER_NAMES[d.provider]}`}
-                            onClick={() => void act(d.id, () => replay({ id: d.id }))}
-                          >
-                            {busy === d.id ? 'Replaying…' : 'Replay'}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pager
-              label="Dead letter pages"
-              pageInfo={deadPage.pageInfo}
-              shown={deadPage.edges.length}
-              totalCount={deadPage.totalCount}
-              trail={paging.trail}
-              onNext={paging.next}
-              onPrevious={paging.previous}
-              onFirst={paging.first}
-            />
+            <Table columns={DEAD_LETTER_COLUMNS} testId="dead-letters-table">
+              {deadPage.edges.map(({ node: d }) => (
+                <tr
+                  key={d.id}
+                  data-testid="dead-letter-row"
+                  data-id={d.id}
+                  data-entity-id={d.entityId ?? ''}
+                  data-replayed={d.replayedAt ? 'true' : 'false'}
+                >
+                  <td>
+                    <Time iso={d.createdAt} />
+                  </td>
+                  <th scope="row">
+                    <RecordLink entityType={d.entityType} entityId={d.entityId} />
+                    {d.externalId && (
+                      <div className="muted small">
+                        <code>{d.externalId}</code>
+                      </div>
+                    )}
+                  </th>
+                  <td>{PROVIDER_NAMES[d.provider]}</td>
+                  <td>{d.direction === 'OUTBOUND' ? 'Out' : 'In'}</td>
+                  <td className="numeric">{d.attempts}</td>
+                  <td className="error-text small details-cell">{d.error}</td>
+                  <td className="actions-cell">
+                    {d.replayedAt ? (
+                      <span className="muted small">
+                        replayed <Time iso={d.replayedAt} />
+                      </span>
+                    ) : (
+                      <button
+                        type="button"
+                        className="button button--primary"
+                        disabled={busy !== null}
+                        aria-label={`Replay dead letter of ${ENTITY_NAMES[d.entityType].toLowerCase()} ${d.entityId ? shortId(d.entityId) : (d.externalId ?? '')} at ${PROVIDER_NAMES[d.provider]}`}
+                        onClick={() => void act(d.id, () => replay({ id: d.id }))}
+                      >
+                        {busy === d.id ? 'Replaying…' : 'Replay'}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </Table>
+            <Pager label="Dead letter pages" page={deadPage} paging={paging} />
           </>
         )}
       </section>

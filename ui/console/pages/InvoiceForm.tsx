@@ -1,12 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useMutation } from 'urql';
 import { CREATE_INVOICE, UPDATE_INVOICE } from '../api/documents';
-import { problemOf, type Problem } from '../api/errors';
 import type { Invoice } from '../api/types';
 import { Field } from '../components/Field';
-import { ProblemNotice } from '../components/Notice';
 import { moneyInput, parseMoney } from '../format';
 import { CustomerPicker } from './CustomerPicker';
+import { RecordForm, useRecordForm } from './RecordForm';
 
 const FORM_FIELDS = ['customerId', 'amountCents', 'currency', 'dueDate', 'description'];
 const COMMON_CURRENCIES = ['USD', 'EUR', 'GBP', 'CHF', 'JPY', 'CAD', 'AUD', 'SEK', 'NOK', 'DKK'];
@@ -38,18 +37,16 @@ export function InvoiceForm({
   const [amount, setAmount] = useState(editing ? moneyInput(editing.amountCents, editing.currency) : '');
   const [description, setDescription] = useState(editing?.description ?? '');
   const [dueDate, setDueDate] = useState(editing?.dueDate ?? '');
-  const [expectedVersion, setExpectedVersion] = useState(editing?.version);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const form = useRecordForm(editing?.version);
+  const problem = form.problem;
   const [created, create] = useMutation<{ createInvoice: Invoice }>(CREATE_INVOICE);
   const [updated, update] = useMutation<{ updateInvoice: Invoice }>(UPDATE_INVOICE);
-  const busy = created.fetching || updated.fetching;
 
-  const save = async (version = expectedVersion) => {
-    setProblem(null);
+  const save = async (version = form.expectedVersion) => {
     const code = currency.trim().toUpperCase();
     const amountCents = draft ? parseMoney(amount, code || 'USD') : null;
     if (draft && amountCents === null) {
-      setProblem({
+      form.setProblem({
         code: 'BAD_USER_INPUT',
         message: 'amountCents: must be an amount',
         fields: { amountCents: 'must be an amount, e.g. 1250.00' },
@@ -58,17 +55,18 @@ export function InvoiceForm({
       return;
     }
     if (!editing) {
-      const res = await create({
-        input: {
-          customerId,
-          amountCents,
-          currency: code,
-          ...(description.trim() && { description }),
-          ...(dueDate && { dueDate }),
-        },
-      });
-      if (res.error) setProblem(problemOf(res.error));
-      else if (res.data) onSaved(res.data.createInvoice);
+      const res = await form.attempt(() =>
+        create({
+          input: {
+            customerId,
+            amountCents,
+            currency: code,
+            ...(description.trim() && { description }),
+            ...(dueDate && { dueDate }),
+          },
+        }),
+      );
+      if (!res.error && res.data) onSaved(res.data.createInvoice);
       return;
     }
     const input: Record<string, unknown> = { expectedVersion: version };
@@ -77,49 +75,23 @@ export function InvoiceForm({
     if (draft && code !== editing.currency) input.currency = code;
     if (description !== (editing.description ?? '')) input.description = description;
     if (dueEditable && dueDate !== (editing.dueDate ?? '')) input.dueDate = dueDate;
-    const res = await update({ id: editing.id, input });
-    if (res.error) setProblem(problemOf(res.error));
-    else if (res.data) onSaved(res.data.updateInvoice);
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void save();
+    const res = await form.attempt(() => update({ id: editing.id, input }));
+    if (!res.error && res.data) onSaved(res.data.updateInvoice);
   };
 
-  const stale = problem?.code === 'CONFLICT' && problem.currentVersion !== null ? problem.currentVersion : null;
   const frozen = draft ? undefined : 'Fixed once the invoice is finalized.';
   return (
-    <form className="form card" onSubmit={submit} noValidate aria-label={editing ? 'Edit invoice' : 'New invoice'}>
-      {editing && <h2>Edit invoice</h2>}
-      {problem && (
-        <ProblemNotice problem={problem} formFields={FORM_FIELDS}>
-          {stale !== null && (
-            <>
-              <p data-testid="conflict-message">
-                This invoice was changed by someone else while you were editing (it is now at version {stale}, you
-                started from version {expectedVersion}). Your changes are not saved.
-              </p>
-              <div className="form-actions">
-                {onReload && (
-                  <button type="button" className="button" onClick={onReload}>
-                    Discard my changes and show the latest
-                  </button>
-                )}
-                <button
-                  type="button"
-                  className="button button--quiet"
-                  onClick={() => {
-                    setExpectedVersion(stale);
-                    void save(stale);
-                  }}
-                >
-                  Save mine over version {stale}
-                </button>
-              </div>
-            </>
-          )}
-        </ProblemNotice>
-      )}
+    <RecordForm
+      noun="invoice"
+      createLabel="Create draft invoice"
+      editing={!!editing}
+      form={form}
+      formFields={FORM_FIELDS}
+      busy={created.fetching || updated.fetching}
+      save={save}
+      onCancel={onCancel}
+      onReload={onReload}
+    >
       <Field label="Customer" name="customerId" error={problem?.fields.customerId} hint={frozen}>
         {(p) =>
           draft ? (
@@ -195,14 +167,6 @@ export function InvoiceForm({
       <Field label="Description" name="description" error={problem?.fields.description}>
         {(p) => <textarea {...p} rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />}
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? 'Saving…' : editing ? 'Save changes' : 'Create draft invoice'}
-        </button>
-        <button type="button" className="button button--quiet" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </RecordForm>
   );
 }

@@ -1,20 +1,19 @@
-import { useState } from 'react';
-import { useClient, useMutation, useQuery } from 'urql';
-import { DELETE_INVOICE, INVOICE_BY_ID, INVOICE_MOVES } from '../api/documents';
-import { problemOf, type Problem } from '../api/errors';
-import { useCoalesced, useLiveStatuses, useRefetchOnReconnect, useSyncStatusFeed } from '../api/live';
-import type { Invoice, InvoiceStatus } from '../api/types';
+import { useClient } from 'urql';
+import { INVOICE_MOVES } from '../api/documents';
+import type { InvoiceStatus } from '../api/types';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { PageHeader, useDocumentTitle } from '../components/Layout';
-import { Notice, ProblemNotice } from '../components/Notice';
+import { ProblemNotice } from '../components/Notice';
 import { SyncBadges } from '../components/SyncBadge';
 import { SyncHistory } from '../components/SyncHistory';
 import { SyncPanel } from '../components/SyncPanel';
-import { Time } from '../components/Time';
 import { formatMoney, shortId } from '../format';
-import { href, navigate, paths } from '../routes';
+import { href, paths } from '../routes';
 import { InvoiceForm } from './InvoiceForm';
 import { InvoiceStatusPill } from './InvoiceStatusPill';
+import { RecordDetails } from './RecordDetails';
+import { RecordMissing } from './RecordMissing';
+import { useRecordPage } from './useRecordPage';
 
 type Move = keyof typeof INVOICE_MOVES;
 
@@ -36,67 +35,21 @@ const MOVES: Record<InvoiceStatus, Array<{ move: Move; label: string; confirm?: 
 
 /** One invoice: fields, lifecycle buttons, ids at each provider, sync state (live) and sync history. */
 export function InvoicePage({ id }: { id: string }) {
-  const [result, reexecute] = useQuery<{ invoice: Invoice }>({ query: INVOICE_BY_ID, variables: { id } });
-  const invoice = result.data?.invoice;
+  const page = useRecordPage('INVOICE', id);
+  const invoice = page.record;
   useDocumentTitle(invoice ? `Invoice ${invoice.number ?? 'draft'}` : 'Invoice');
-  const live = useLiveStatuses();
-  const [historyKey, setHistoryKey] = useState(0);
-  const [editing, setEditing] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
   const client = useClient();
-  const [deleting, runDelete] = useMutation(DELETE_INVOICE);
-  const [pending, setPending] = useState<Move | null>(null);
-
-  const refetch = useCoalesced(() => {
-    reexecute({ requestPolicy: 'network-only' });
-    setHistoryKey((k) => k + 1);
-  });
-  useRefetchOnReconnect(refetch);
-  useSyncStatusFeed({ entityType: 'INVOICE', entityId: id }, (s) => {
-    live.remember(s);
-    refetch();
-  });
 
   const move = async (m: Move) => {
     if (!invoice) return;
-    setProblem(null);
-    setPending(m);
-    const res = await client.mutation(INVOICE_MOVES[m], { id, v: invoice.version }).toPromise();
-    setPending(null);
-    if (res.error) setProblem(problemOf(res.error));
-    refetch();
-  };
-  const remove = async () => {
-    setProblem(null);
-    const res = await runDelete({ id });
-    if (res.error) setProblem(problemOf(res.error));
-    else navigate(href(invoice ? paths.customer(invoice.customer.id) : paths.invoices));
+    await page.run(m, () => client.mutation(INVOICE_MOVES[m], { id, v: invoice.version }).toPromise());
+    page.refetch();
   };
 
-  if (!invoice) {
-    if (result.error) {
-      const p = problemOf(result.error);
-      return (
-        <>
-          <PageHeader title="Invoice" />
-          {p.code === 'NOT_FOUND' ? (
-            <Notice kind="warning" title="Invoice not found" testId="not-found">
-              <p>
-                There is no invoice <code>{id}</code>, or it has been deleted.{' '}
-                <a href={href(paths.invoices)}>Back to invoices</a>
-              </p>
-            </Notice>
-          ) : (
-            <ProblemNotice problem={p} />
-          )}
-        </>
-      );
-    }
-    return <p className="muted">Loading invoice…</p>;
-  }
+  if (!invoice) return <RecordMissing entityType="INVOICE" id={id} error={page.error} />;
 
-  const statuses = live.merge(invoice.syncStatus);
-  const busy = pending !== null || deleting.fetching;
+  const pending = page.busy;
+  const busy = pending !== null || page.deleting;
   return (
     <>
       <PageHeader
@@ -110,11 +63,11 @@ export function InvoicePage({ id }: { id: string }) {
           <>
             <span data-testid="invoice-amount">{formatMoney(invoice.amountCents, invoice.currency)}</span> for{' '}
             <a href={href(paths.customer(invoice.customer.id))}>{invoice.customer.name}</a> · version {invoice.version}{' '}
-            <SyncBadges statuses={statuses} />
+            <SyncBadges statuses={page.statuses} />
           </>
         }
         actions={
-          !editing && (
+          !page.editing && (
             <>
               {MOVES[invoice.status].map(({ move: m, label, confirm }) =>
                 confirm ? (
@@ -138,7 +91,7 @@ export function InvoicePage({ id }: { id: string }) {
                   </button>
                 ),
               )}
-              <button type="button" className="button" onClick={() => setEditing(true)}>
+              <button type="button" className="button" onClick={page.edit}>
                 Edit
               </button>
               {invoice.status === 'DRAFT' && (
@@ -146,80 +99,42 @@ export function InvoicePage({ id }: { id: string }) {
                   label="Delete"
                   confirmLabel="Delete draft"
                   question="Delete this draft here and at every provider?"
-                  onConfirm={() => void remove()}
-                  busy={deleting.fetching}
+                  onConfirm={() => void page.remove(paths.customer(invoice.customer.id))}
+                  busy={page.deleting}
                 />
               )}
             </>
           )
         }
       />
-      {problem && <ProblemNotice problem={problem} />}
-      {editing ? (
-        <InvoiceForm
-          editing={invoice}
-          customer={invoice.customer}
-          onSaved={() => {
-            setEditing(false);
-            refetch();
-          }}
-          onCancel={() => setEditing(false)}
-          onReload={() => {
-            setEditing(false);
-            refetch();
-          }}
-        />
+      {page.problem && <ProblemNotice problem={page.problem} />}
+      {page.editing ? (
+        <InvoiceForm editing={invoice} customer={invoice.customer} {...page.formEvents} />
       ) : (
-        <section className="card" aria-labelledby="details-heading">
-          <h2 id="details-heading">Details</h2>
-          <dl className="details">
-            <dt>Customer</dt>
-            <dd>
-              <a href={href(paths.customer(invoice.customer.id))}>{invoice.customer.name}</a>{' '}
-              <span className="muted">({invoice.customer.email})</span>
-            </dd>
-            <dt>Amount</dt>
-            <dd>
-              {formatMoney(invoice.amountCents, invoice.currency)} <span className="muted">{invoice.currency}</span>
-            </dd>
-            <dt>Status</dt>
-            <dd>
-              <InvoiceStatusPill status={invoice.status} />
-            </dd>
-            <dt>Number</dt>
-            <dd>{invoice.number ?? <span className="muted">assigned by Stripe when finalized</span>}</dd>
-            <dt>Description</dt>
-            <dd>{invoice.description ?? <span className="muted">—</span>}</dd>
-            <dt>Due</dt>
-            <dd>{invoice.dueDate ?? <span className="muted">—</span>}</dd>
-            <dt>Version</dt>
-            <dd>{invoice.version}</dd>
-            <dt>Created</dt>
-            <dd>
-              <Time iso={invoice.createdAt} />
-            </dd>
-            <dt>Updated</dt>
-            <dd>
-              <Time iso={invoice.updatedAt} />
-            </dd>
-            <dt>Id</dt>
-            <dd>
-              <code>{invoice.id}</code>
-            </dd>
-          </dl>
-        </section>
+        <RecordDetails record={invoice}>
+          <dt>Customer</dt>
+          <dd>
+            <a href={href(paths.customer(invoice.customer.id))}>{invoice.customer.name}</a>{' '}
+            <span className="muted">({invoice.customer.email})</span>
+          </dd>
+          <dt>Amount</dt>
+          <dd>
+            {formatMoney(invoice.amountCents, invoice.currency)} <span className="muted">{invoice.currency}</span>
+          </dd>
+          <dt>Status</dt>
+          <dd>
+            <InvoiceStatusPill status={invoice.status} />
+          </dd>
+          <dt>Number</dt>
+          <dd>{invoice.number ?? <span className="muted">assigned by Stripe when finalized</span>}</dd>
+          <dt>Description</dt>
+          <dd>{invoice.description ?? <span className="muted">—</span>}</dd>
+          <dt>Due</dt>
+          <dd>{invoice.dueDate ?? <span className="muted">—</span>}</dd>
+        </RecordDetails>
       )}
-      <SyncPanel
-        entityType="INVOICE"
-        entityId={invoice.id}
-        statuses={statuses}
-        mappings={invoice.externalMappings}
-        onRetried={(s) => {
-          live.remember(s);
-          refetch();
-        }}
-      />
-      <SyncHistory entityType="INVOICE" entityId={invoice.id} refreshKey={historyKey} />
+      <SyncPanel entityType="INVOICE" record={invoice} statuses={page.statuses} onRetried={page.heard} />
+      <SyncHistory entityType="INVOICE" entityId={invoice.id} refreshKey={page.historyKey} />
     </>
   );
 }
