@@ -171,6 +171,7 @@ export async function startApp(
               configured: providers.has(id),
               webhook: health?.webhook ?? false,
               apiUsage: health?.apiUsage ?? null,
+              rateLimitPerSecond: providers.get(id)?.rateLimit?.perSecond() ?? null,
             };
           }),
       };

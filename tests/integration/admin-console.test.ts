@@ -300,6 +300,11 @@ describe('admin console in headless Chromium', () => {
       expect(await card.getByTestId('provider-configured').getAttribute('data-value')).toBe('true');
       expect(await card.getByTestId('provider-webhook').getAttribute('data-value')).toBe('true');
     }
+    // This test's app is the only worker process: it has all of each limit (tests/support: 200/s and 500/s).
+    const rate = (provider: string) =>
+      page.locator(`[data-testid=provider-card][data-provider=${provider}] [data-testid=provider-rate-limit]`);
+    expect(await rate('STRIPE').textContent()).toMatch(/: 200 requests\/s/);
+    expect(await rate('SALESFORCE').textContent()).toMatch(/: 500 requests\/s/);
     // The import's first page from Stripe is held: the bar shows it running, then (polled) completed.
     emu.injectFaults({ count: 1, method: 'GET', path: '/v1/customers$', hold: 'import' });
     await page.getByRole('button', { name: 'Import customers from Stripe' }).click();

@@ -88,16 +88,17 @@ describe('Stripe and Salesforce in tandem, through the local catalog', () => {
 
   it('reports each provider: enabled, configured, webhook, API usage from Sforce-Limit-Info', async () => {
     const res = await t.gql<{ providers: Array<Record<string, unknown>> }>(
-      `{ providers { provider enabled configured webhook apiUsage { used limit } } }`,
+      `{ providers { provider enabled configured webhook apiUsage { used limit } rateLimitPerSecond } }`,
     );
     expect(res.data!.providers).toEqual([
-      { provider: 'STRIPE', enabled: true, configured: true, webhook: true, apiUsage: null },
+      { provider: 'STRIPE', enabled: true, configured: true, webhook: true, apiUsage: null, rateLimitPerSecond: 200 },
       {
         provider: 'SALESFORCE',
         enabled: true,
         configured: true,
         webhook: true,
         apiUsage: { used: expect.any(Number), limit: 15000 },
+        rateLimitPerSecond: 500,
       },
     ]);
     expect((res.data!.providers[1]!.apiUsage as { used: number }).used).toBeGreaterThan(0);

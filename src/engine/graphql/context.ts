@@ -17,6 +17,7 @@ export interface ProviderStatusView {
   configured: boolean;
   webhook: boolean;
   apiUsage: { used: number; limit: number } | null;
+  rateLimitPerSecond: number | null;
 }
 
 export interface Services {

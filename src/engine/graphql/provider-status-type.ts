@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Provider } from './enums.js';
 
 @ObjectType({ description: 'Daily API requests used, as the provider last reported them.' })
@@ -26,4 +26,12 @@ export class ProviderStatus {
 
   @Field(() => ApiUsage, { nullable: true, description: 'Seen by this process; null until it has made a call.' })
   apiUsage!: ApiUsage | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "Calls per second this process may make: the account's rate limit divided among the worker processes " +
+      'calling it; null when not configured.',
+  })
+  rateLimitPerSecond!: number | null;
 }

@@ -18,7 +18,7 @@ export const SYNC_STATUS_CHANGED = `subscription SyncStatusChanged($entityType: 
   syncStatusChanged(entityType: $entityType, entityId: $entityId) { ${STATUS} }
 }`;
 
-export const PROVIDERS = `query Providers { providers { provider enabled configured webhook apiUsage { used limit } } }`;
+export const PROVIDERS = `query Providers { providers { provider enabled configured webhook apiUsage { used limit } rateLimitPerSecond } }`;
 
 export const CUSTOMERS = `query Customers($search: String, $first: Int, $after: String) {
   customers(search: $search, first: $first, after: $after) {

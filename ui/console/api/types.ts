@@ -117,6 +117,7 @@ export interface ProviderStatus {
   configured: boolean;
   webhook: boolean;
   apiUsage: { used: number; limit: number } | null;
+  rateLimitPerSecond: number | null;
 }
 
 export interface ImportJob {

@@ -114,7 +114,14 @@ export function ProvidersPage() {
                   </>
                 ) : (
                   <p className="muted small" data-testid="provider-usage">
-                    Not reported yet (this process has made no call that reports it).
+                    Not reported ({PROVIDER_NAMES[p.provider]} reports no daily allocation, or this process has made no
+                    call yet).
+                  </p>
+                )}
+                {p.rateLimitPerSecond !== null && (
+                  <p className="small" data-testid="provider-rate-limit">
+                    Rate limit for this process: {formatRate(p.rateLimitPerSecond)} requests/s (the account&apos;s limit
+                    shared by the worker processes)
                   </p>
                 )}
               </div>
@@ -149,4 +156,9 @@ export function ProvidersPage() {
       </section>
     </>
   );
+}
+
+/** Whole numbers as they are, shares of a limit with one decimal (12.5). */
+function formatRate(perSecond: number): string {
+  return Number.isInteger(perSecond) ? String(perSecond) : perSecond.toFixed(1);
 }
