@@ -67,6 +67,11 @@ export interface SalesforceEmulatorOptions {
   invoiceOutboundFields?: string[];
   /** API version in the EnterpriseUrl/PartnerUrl of outbound messages, default '62.0'. */
   outboundApiVersion?: string;
+  /**
+   * Response time of every request to the org (OAuth, REST, SOAP; not /_emulator/ control calls), like a real
+   * provider's: the request waits this long, then runs and answers. Default 0.
+   */
+  latencyMs?: number;
 }
 
 /** A Contact as the REST API returns it (the external id field is present under its configured name). */
@@ -198,6 +203,8 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
   const externalIdField = opts.externalIdField ?? 'Catalog_Sync_Id__c';
   const invoiceObject = opts.invoiceObject ?? 'Catalog_Invoice__c';
   const apiLimit = opts.apiLimit ?? 15000;
+  const latencyMs = opts.latencyMs ?? 0;
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error('latencyMs must be a non-negative number');
   let baseUrl = '';
 
   const clock = new EmulatorClock(opts.clock);
@@ -353,7 +360,7 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
   const server: Server = createServer((req, res) => {
     const handled = (req.url ?? '').startsWith('/_emulator/')
       ? handleControl(req, res, emulator)
-      : handleServiceRequest(req, res, { org, sessions, faults, held, resets, apiLimit, usage, log });
+      : handleServiceRequest(req, res, { org, sessions, faults, held, resets, apiLimit, usage, log, latencyMs });
     handled.catch((err: unknown) => {
       process.stderr.write(`[salesforce-emulator] ${(err as Error).stack ?? String(err)}\n`);
       if (!res.headersSent) res.writeHead(500);

@@ -2,6 +2,7 @@
  * Local start command for the Salesforce emulator (and its docker-compose service):
  *   SALESFORCE_EMULATOR_PORT (default 4545), SALESFORCE_EMULATOR_OUTBOUND_URL, SALESFORCE_CLIENT_ID,
  *   SALESFORCE_CLIENT_SECRET, SALESFORCE_ORG_ID, SALESFORCE_INVOICE_OBJECT (default Catalog_Invoice__c),
+ *   SALESFORCE_EMULATOR_LATENCY_MS: response time of every request in ms, like a real provider's (default 0),
  *   SALESFORCE_EMULATOR_HOST: address to listen on (default 127.0.0.1; 0.0.0.0 in a container: then a forwarder on
  *   that address passes requests to the emulator and makes the URLs it hands out, such as the token response's
  *   instance_url, point at the address the client used; see ../shared/forwarder.ts)
@@ -22,6 +23,16 @@ function envPort(): number {
   return port;
 }
 
+function envLatency(): number {
+  const raw = process.env.SALESFORCE_EMULATOR_LATENCY_MS;
+  if (raw === undefined || raw === '') return 0;
+  const ms = Number(raw);
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new Error(`SALESFORCE_EMULATOR_LATENCY_MS must be a non-negative number, got '${raw}'`);
+  }
+  return ms;
+}
+
 const host = process.env.SALESFORCE_EMULATOR_HOST || LOOPBACK;
 const port = envPort();
 const emulator = await startSalesforceEmulator({
@@ -32,6 +43,7 @@ const emulator = await startSalesforceEmulator({
   clientSecret: process.env.SALESFORCE_CLIENT_SECRET || undefined,
   orgId: process.env.SALESFORCE_ORG_ID || undefined,
   invoiceObject: process.env.SALESFORCE_INVOICE_OBJECT || undefined,
+  latencyMs: envLatency(),
 });
 
 const forwarder = host === LOOPBACK ? undefined : await startForwarder({ host, port, target: emulator.url });

@@ -37,6 +37,8 @@ export interface ServerDeps {
   apiLimit: number;
   usage: { count: number };
   log: RequestLogEntry[];
+  /** Response time added to every request (SalesforceEmulatorOptions.latencyMs). */
+  latencyMs?: number;
 }
 
 /** Release names run Winter/Spring/Summer from v20.0 = Winter '11. */
@@ -180,6 +182,7 @@ export async function handleServiceRequest(req: IncomingMessage, res: ServerResp
   let outcome: Outcome;
   try {
     const rawBody = await readBody(req);
+    if (deps.latencyMs) await delay(deps.latencyMs);
     fault = deps.faults.take(method, pathname);
     const early = fault && !actsAfter(fault) ? await faultBefore(fault, pathname) : undefined;
     outcome = early ?? (await dispatch(req, url, method, rawBody, client, deps));

@@ -5,6 +5,7 @@
 //   STRIPE_EMULATOR_WEBHOOK_URL  where to POST events (optional; can be set later via POST /_emulator/webhook-url)
 //   STRIPE_WEBHOOK_SECRET        signing secret (default whsec_emulator)
 //   STRIPE_SECRET_KEY            accepted API key (default sk_test_emulator)
+//   STRIPE_EMULATOR_LATENCY_MS   response time of every API call in ms, like a real provider's (default 0)
 import { startForwarder } from '../shared/forwarder.js';
 import { startStripeEmulator } from './index.js';
 
@@ -18,6 +19,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 const host = env.STRIPE_EMULATOR_HOST || LOOPBACK;
+const latencyMs = env.STRIPE_EMULATOR_LATENCY_MS ? Number(env.STRIPE_EMULATOR_LATENCY_MS) : 0;
+if (!Number.isFinite(latencyMs) || latencyMs < 0) {
+  console.error(`STRIPE_EMULATOR_LATENCY_MS must be a non-negative number, got ${env.STRIPE_EMULATOR_LATENCY_MS}`);
+  process.exit(1);
+}
 
 const emulator = await startStripeEmulator({
   // Behind a forwarder the emulator itself takes any free port on 127.0.0.1.
@@ -25,6 +31,7 @@ const emulator = await startStripeEmulator({
   ...(env.STRIPE_EMULATOR_WEBHOOK_URL && { webhookUrl: env.STRIPE_EMULATOR_WEBHOOK_URL }),
   ...(env.STRIPE_WEBHOOK_SECRET && { webhookSecret: env.STRIPE_WEBHOOK_SECRET }),
   ...(env.STRIPE_SECRET_KEY && { apiKey: env.STRIPE_SECRET_KEY }),
+  latencyMs,
   log: (line) => console.log(line),
 });
 const forwarder = host === LOOPBACK ? undefined : await startForwarder({ host, port, target: emulator.url });

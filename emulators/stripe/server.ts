@@ -36,6 +36,11 @@ export interface StripeEmulatorOptions {
   log?: (line: string) => void;
   /** Start from what an earlier run's `state()` returned (customers, invoices, items, events), not empty. */
   state?: StripeState;
+  /**
+   * Response time of every API call (not of /_emulator/ control calls), like a real provider's: the call waits
+   * this long, then runs and answers. Default 0.
+   */
+  latencyMs?: number;
 }
 
 export interface StripeEmulator {
@@ -106,6 +111,8 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
   const log = options.log;
+  const latencyMs = options.latencyMs ?? 0;
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error('latencyMs must be a non-negative number');
   let webhookUrl = options.webhookUrl;
   let requests: RequestLogEntry[] = [];
   let delivered: StripeEvent[] = [];
@@ -191,6 +198,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       req.socket.destroy();
     };
 
+    if (latencyMs > 0) await delay(latencyMs);
     let fault: FaultSpec | undefined;
     let outcome: Outcome;
     try {
