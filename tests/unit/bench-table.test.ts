@@ -1,0 +1,57 @@
+import { growth, percentile, sustainedRate, windowRates } from '../../bench/lib/stats.js';
+import { meets, notRun, num, ratio, renderTable } from '../../bench/lib/table.js';
+
+describe('bench table', () => {
+  it('renders rows as Markdown with the ratio, the goal and whether it is met', () => {
+    const table = renderTable([
+      { stage: 'relay', ours: '1,500/s', baseline: '3,000/s', value: 0.5, goal: { op: '>=', value: 0.5 } },
+      { stage: 'calls | per change', ours: '2', baseline: '1', value: 2, goal: { op: '<=', value: 1, text: '1.0' } },
+      { stage: 'peak RSS', ours: '180 MiB', baseline: '—' },
+      notRun('backfill', 'deadline', { op: '<=', value: 3 }),
+    ]);
+    expect(table.split('\n')).toEqual([
+      '| stage | ours | baseline | ratio | goal | met |',
+      '| --- | --- | --- | --- | --- | --- |',
+      '| relay | 1,500/s | 3,000/s | 0.5 | ≥ 0.5 | ✓ |',
+      '| calls \\| per change | 2 | 1 | 2 | 1.0 | ✗ |',
+      '| peak RSS | 180 MiB | — | — | — | — |',
+      '| backfill | not measured: deadline | — | — | ≤ 3 | — |',
+    ]);
+  });
+
+  it('formats numbers for people and compares with goals', () => {
+    expect([num(12345.6), num(99.94), num(12.34), num(0.4567), num(0), num(0.004)]).toEqual([
+      '12,346',
+      '99.9',
+      '12.3',
+      '0.46',
+      '0',
+      '0.0040',
+    ]);
+    expect(ratio(1, 0)).toBeNaN();
+    expect(meets(NaN, { op: '<=', value: 1 })).toBe(false);
+    expect(meets(49.9, { op: '<', value: 50 })).toBe(true);
+    expect(meets(50, { op: '<', value: 50 })).toBe(false);
+  });
+});
+
+describe('bench stats', () => {
+  it('takes nearest-rank percentiles', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect([percentile(xs, 50), percentile(xs, 99), percentile(xs, 100), percentile([], 50)]).toEqual([50, 99, 100, 0]);
+  });
+
+  it('finds the sustained rate of a backlog and its peak window, without ramp-up and tail', () => {
+    // 50/s for 10 s, sampled every 250 ms, then idle.
+    const samples = Array.from({ length: 60 }, (_, i) => ({ t: i * 250, n: Math.min(i, 40) * 12.5 }));
+    expect(windowRates(samples.slice(0, 9), 1000)).toEqual([50, 50, 50, 50, 50]);
+    const { sustained, peak } = sustainedRate([{ t: -250, n: 0 }, ...samples]);
+    expect(sustained).toBeCloseTo(50);
+    expect(peak).toBeCloseTo(50);
+  });
+
+  it('calls a flat series flat and a growing one growing', () => {
+    expect(growth([100, 101, 99, 100, 102, 100])).toBeCloseTo(1, 1);
+    expect(growth([100, 100, 150, 150, 200, 200])).toBe(2);
+  });
+});
