@@ -62,6 +62,10 @@ export function navigate(to: string, { replace = false } = {}): void {
     window.dispatchEvent(new HashChangeEvent('hashchange'));
   } else {
     window.location.hash = to.replace(/^#/, '');
+    // Tell subscribers now, not when the browser's own (asynchronous) hashchange comes: a controlled input whose
+    // value comes from the URL (a filter checkbox) re-renders with its new value within the same event, instead of
+    // being reset to the old one first. The browser's event then finds nothing new.
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
   }
 }
 
