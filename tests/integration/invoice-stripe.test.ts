@@ -232,9 +232,18 @@ describe('invoice sync with Stripe (and Salesforce through the catalog)', () => 
       Status__c: 'Open',
       Name: local.number,
     });
-    // Our id is stored on the Stripe invoice with the next write there (or at once): it names the record later.
+    // Our id is stored on the Stripe invoice with our next write to it, not by a write of its own.
+    expect((await stripeInvoice(draft.id!)).metadata).toEqual({});
+    const edited = await t.gql(
+      `mutation($id: ID!) { updateInvoice(id: $id, input: { description: "Edited here" }) { version } }`,
+      { id: local.id },
+    );
+    expect(edited.errors).toBeUndefined();
     await expectEventually(async () =>
-      expect((await stripeInvoice(draft.id!)).metadata).toEqual({ internal_id: local.id }),
+      expect(await stripeInvoice(draft.id!)).toMatchObject({
+        description: 'Edited here',
+        metadata: { internal_id: local.id },
+      }),
     );
   });
 

@@ -103,14 +103,15 @@ describe('two-way customer sync with Stripe', () => {
       present((await localByEmail('dash.board@example.com'))[0], 'imported customer'),
     );
     expect(local).toMatchObject({ name: 'Dash Board', version: 1 });
-    // Our id is written back to the Stripe customer (a write like any other: SYNCED once it is there), and that
-    // write's echo changes nothing.
+    // Linked, and SYNCED at once: Stripe holds exactly this. Our id is not written back by a write of its own (a
+    // Stripe call per record made there); it goes with the record's next write from us.
     await expectEventually(async () =>
       expect((await get(local.id)).syncStatus).toEqual([
         expect.objectContaining({ provider: 'STRIPE', state: 'SYNCED', externalId: remote.id }),
       ]),
     );
-    expect(emu.customers().find((x) => x.id === remote.id)?.metadata.internal_id).toBe(local.id);
+    expect(emu.customers().find((x) => x.id === remote.id)?.metadata.internal_id).toBeUndefined();
+    expect(emu.requestLog().filter((r) => r.method === 'POST' && r.path === `/v1/customers/${remote.id}`)).toEqual([]);
     expect((await get(local.id)).version).toBe(1);
 
     await dashboard.customers.update(remote.id, { name: 'Dash Renamed' });
@@ -121,21 +122,33 @@ describe('two-way customer sync with Stripe', () => {
     expect((await get(local.id)).version).toBe(3);
   });
 
-  it('stores our id on a customer made in Stripe even when Stripe refuses that write at first (retried like any write)', async () => {
-    // Every update call fails twice with a 500 (the create in the dashboard is a POST to /v1/customers itself).
-    emu.injectFaults({ count: 2, method: 'POST', path: '/v1/customers/cus_', status: 500 });
+  it('stores our id on a customer made in Stripe with our next write to it, even when Stripe refuses that write at first', async () => {
     const remote = await dashboard.customers.create({ name: 'Stamp Late', email: 'stamp.late@example.com' });
     const local = await expectEventually(async () =>
       present((await localByEmail('stamp.late@example.com'))[0], 'imported customer'),
     );
-    await expectEventually(() =>
-      expect(emu.customers().find((x) => x.id === remote.id)?.metadata.internal_id).toBe(local.id),
-    );
     await expectEventually(async () => expect((await stripeStatus(local.id))?.state).toBe('SYNCED'));
-    // Refused twice, then stored by the retry.
+    // The next local change goes to Stripe with our id; the first two tries are refused with a 500.
+    emu.injectFaults({ count: 2, method: 'POST', path: '/v1/customers/cus_', status: 500 });
+    const res = await t.gql(
+      `mutation($id: ID!) { updateCustomer(id: $id, input: {name: "Stamp Later"}) { version } }`,
+      {
+        id: local.id,
+      },
+    );
+    expect(res.errors).toBeUndefined();
+    await expectEventually(() =>
+      expect(emu.customers().find((x) => x.id === remote.id)).toMatchObject({
+        name: 'Stamp Later',
+        metadata: { internal_id: local.id },
+      }),
+    );
+    await expectEventually(async () =>
+      expect(await stripeStatus(local.id)).toMatchObject({ state: 'SYNCED', targetVersion: 2 }),
+    );
+    // Refused twice, then stored by the retry: one write in all, carrying both the change and our id.
     const updates = emu.requestLog().filter((r) => r.method === 'POST' && r.path === `/v1/customers/${remote.id}`);
     expect(updates.map((r) => r.status)).toEqual([500, 500, 200]);
-    expect(await get(local.id)).toMatchObject({ name: 'Stamp Late', version: 1 });
   });
 
   async function postEvent(event: Record<string, unknown>, signature?: string) {
@@ -346,8 +359,12 @@ describe('two-way customer sync with Stripe', () => {
       expect((await localByEmail('import.a@example.com'))[0]).toMatchObject({ name: 'Import A' });
       // A Stripe customer without a name gets its email as name.
       expect((await localByEmail('import.b@example.com'))[0]).toMatchObject({ name: 'import.b@example.com' });
-      expect(emu.customers().find((x) => x.id === a.id)?.metadata.internal_id).toBeDefined();
-      expect(emu.customers().find((x) => x.id === b.id)?.metadata.internal_id).toBeDefined();
+      // Imported as they are: no Stripe write per imported record (our id goes with each one's next write).
+      expect(emu.customers().find((x) => x.id === a.id)?.metadata.internal_id).toBeUndefined();
+      expect(emu.customers().find((x) => x.id === b.id)?.metadata.internal_id).toBeUndefined();
+      const writesTo = (id: string) =>
+        emu.requestLog().filter((r) => r.method === 'POST' && r.path === `/v1/customers/${id}`);
+      expect([...writesTo(a.id), ...writesTo(b.id)]).toEqual([]);
     } finally {
       emu.setWebhookUrl(`${t.url}/webhooks/stripe`);
     }

@@ -176,7 +176,19 @@ export class SeedRun {
     const locals = await this.localRecords();
     for (const c of locals) this.lineage.observeLocal(c);
     const { stripe, contacts } = this.observeProviders();
-    return { at: this.elapsed(), locals, stripe, contacts };
+    // A record made at a provider carries our id only after its next write from us (the id is written back
+    // lazily): until then the local record's mapping is what names its twin.
+    const linked = new Map(
+      locals.flatMap((c) => c.externalMappings.map((m) => [`${m.provider}:${m.externalId}`, c.id])),
+    );
+    const withOurs = <V extends { id: string; internalId: string | null }>(provider: string, views: V[]): V[] =>
+      views.map((v) => (v.internalId ? v : { ...v, internalId: linked.get(`${provider}:${v.id}`) ?? null }));
+    return {
+      at: this.elapsed(),
+      locals,
+      stripe: withOurs('STRIPE', stripe),
+      contacts: withOurs('SALESFORCE', contacts),
+    };
   }
 
   startOp(rec: Omit<OpRecord, 'startedAt'>): OpRecord {
