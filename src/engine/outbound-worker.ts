@@ -20,7 +20,7 @@ import { completeCreate, intendedCreate, isLinked, rememberHeld, startCreate } f
 import { adoptExisting, lookUpExisting, type Creating } from './match-existing.js';
 import { markWaiting, parentIdsAt, wakeChildren } from './parents.js';
 import type { SyncHistory } from './sync-history.js';
-import { WriteGatherer } from './write-gatherer.js';
+import { WriteGatherer } from '../platform/write-gatherer.js';
 import { OutcomeReporter, type SyncOutcome } from './outcomes.js';
 import { enqueueRecheck } from './recheck.js';
 import { parseRetryMessage, type RetryMessage } from './retry-message.js';

@@ -1,4 +1,4 @@
-import { WriteGatherer } from '../../src/engine/write-gatherer.js';
+import { WriteGatherer } from '../../src/platform/write-gatherer.js';
 
 /** A write the test finishes by hand, so batches can be observed while one is "at the provider". */
 function heldWrites() {
