@@ -13,6 +13,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import type { Logger } from '../core/logger.js';
+import { WriteGatherer } from './write-gatherer.js';
 
 export interface OutgoingMessage {
   topic: string;
@@ -87,6 +88,9 @@ export interface KafkaTransport {
   close(): Promise<void>;
 }
 
+/** The most messages one produce request carries (a relay batch is at most OUTBOX_BATCH_SIZE, 1000). */
+const MAX_MESSAGES_PER_SEND = 1000;
+
 /** Sleeps `ms`, heartbeating every few seconds so the group keeps this member while it waits. */
 async function waitWithHeartbeats(ms: number, heartbeat: () => Promise<void>, stop: () => boolean): Promise<void> {
   const until = Date.now() + ms;
@@ -133,6 +137,11 @@ export function createKafkaTransport(opts: {
   let producer: Producer | undefined;
   let producerReady: Promise<Producer> | undefined;
   const consumers = new Set<Consumer>();
+  // Concurrent publishes (one per webhook request, the relay's batches) share produce requests: with an idempotent
+  // producer only one request is in flight, so a send each would queue them one by one. A lone publish still goes
+  // out at once; those made while a send is in flight go together after it. Each caller's promise settles with
+  // the send that carried its messages.
+  const sends = new WriteGatherer<OutgoingMessage>((ms) => publishNow(ms), MAX_MESSAGES_PER_SEND, 0);
   let admin: Admin | undefined;
 
   async function getAdmin(): Promise<Admin> {
@@ -216,6 +225,31 @@ export function createKafkaTransport(opts: {
     };
   }
 
+  async function publishNow(messages: OutgoingMessage[]): Promise<void> {
+    const p = await getProducer();
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    for (const m of messages) {
+      const list = byTopic.get(m.topic) ?? [];
+      list.push(m);
+      byTopic.set(m.topic, list);
+    }
+    try {
+      await p.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, ms]) => ({
+          topic,
+          messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })),
+        })),
+      });
+    } catch (err) {
+      // A failed producer may hold a broken connection; rebuild it on the next publish.
+      producerReady = undefined;
+      producer = undefined;
+      await p.disconnect().catch(() => undefined);
+      throw err;
+    }
+  }
+
   return {
     async ensureTopics(topics, partitions) {
       const a = await getAdmin();
@@ -229,26 +263,8 @@ export function createKafkaTransport(opts: {
       log.info('created topics', { topics: missing });
     },
 
-    async publish(messages) {
-      if (messages.length === 0) return;
-      const p = await getProducer();
-      const byTopic = new Map<string, OutgoingMessage[]>();
-      for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
-      try {
-        await p.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, ms]) => ({
-            topic,
-            messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })),
-          })),
-        });
-      } catch (err) {
-        // A failed producer may hold a broken connection; rebuild it on the next publish.
-        producerReady = undefined;
-        producer = undefined;
-        await p.disconnect().catch(() => undefined);
-        throw err;
-      }
+    publish(messages) {
+      return sends.add(messages);
     },
 
     async subscribe({ groupId, topics, fromBeginning = false, handle }) {
