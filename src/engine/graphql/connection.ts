@@ -53,36 +53,45 @@ export function connectionTypes<N extends object>(name: string, node: ClassType<
   return { Edge, Connection: ConnectionType };
 }
 
+/** Which time column a keyset page walks, and which way: a catalog oldest first, a history newest first. */
+export interface KeysetOrder {
+  time: string;
+  direction: 'asc' | 'desc';
+}
+
+const OLDEST_FIRST: KeysetOrder = { time: 'createdAt', direction: 'asc' };
+
 /**
- * One page of a catalog, oldest first, with opaque keyset cursors over (createdAt, id): stable under inserts,
- * unlike offsets. `filters` narrow the whole list (totalCount counts them all).
+ * One page with opaque keyset cursors over (time, id): stable under inserts, unlike offsets, whichever way it
+ * walks. `filters` narrow the whole list.
  */
-export async function page<R extends CatalogRowBase, N>(
+export async function keysetPage<R extends { id: string }, N>(
   em: EntityManager,
   entity: EntityClass<R>,
   filters: FilterQuery<R>[],
   args: { first?: number | null | undefined; after?: string | null | undefined },
   toNode: (row: R) => N,
-): Promise<Connection<N>> {
+  order: KeysetOrder = OLDEST_FIRST,
+): Promise<Omit<Connection<N>, 'totalCount'>> {
   const limit = pageSize(args.first);
   const pageWhere: FilterQuery<R>[] = [...filters];
   if (args.after) {
     const key = decodeCursor(args.after);
+    const beyond = order.direction === 'asc' ? '$gt' : '$lt';
     pageWhere.push({
-      $or: [{ createdAt: { $gt: key.createdAt } }, { createdAt: key.createdAt, id: { $gt: key.id } }],
+      $or: [{ [order.time]: { [beyond]: key.createdAt } }, { [order.time]: key.createdAt, id: { [beyond]: key.id } }],
     } as FilterQuery<R>);
   }
-  const [rows, totalCount] = await Promise.all([
-    em.find(entity, (pageWhere.length ? { $and: pageWhere } : {}) as FilterQuery<R>, {
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] as never,
-      limit: limit + 1,
-    }),
-    em.count(entity, (filters.length ? { $and: filters } : {}) as FilterQuery<R>),
-  ]);
-  const edges = rows.slice(0, limit).map((r) => ({ cursor: encodeCursor(r), node: toNode(r) }));
+  const rows = await em.find(entity, (pageWhere.length ? { $and: pageWhere } : {}) as FilterQuery<R>, {
+    orderBy: [{ [order.time]: order.direction }, { id: order.direction }] as never,
+    limit: limit + 1,
+  });
+  const timeOf = (r: R) => (r as unknown as Record<string, Date>)[order.time]!;
+  const edges = rows
+    .slice(0, limit)
+    .map((r) => ({ cursor: encodeCursor({ createdAt: timeOf(r), id: r.id }), node: toNode(r) }));
   return {
     edges,
-    totalCount,
     pageInfo: {
       hasNextPage: rows.length > limit,
       hasPreviousPage: Boolean(args.after),
@@ -90,4 +99,19 @@ export async function page<R extends CatalogRowBase, N>(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/** One page of a catalog, oldest first, with the number of records all its pages hold (`totalCount`). */
+export async function page<R extends CatalogRowBase, N>(
+  em: EntityManager,
+  entity: EntityClass<R>,
+  filters: FilterQuery<R>[],
+  args: { first?: number | null | undefined; after?: string | null | undefined },
+  toNode: (row: R) => N,
+): Promise<Connection<N>> {
+  const [connection, totalCount] = await Promise.all([
+    keysetPage(em, entity, filters, args, toNode),
+    em.count(entity, (filters.length ? { $and: filters } : {}) as FilterQuery<R>),
+  ]);
+  return { ...connection, totalCount };
 }

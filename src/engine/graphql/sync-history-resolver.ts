@@ -1,12 +1,12 @@
-import { LockMode, type FilterQuery } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { NotFoundError } from '../../core/errors.js';
 import { providerTopics } from '../../core/topics.js';
-import { decodeCursor, encodeCursor, pageSize } from '../../platform/graphql/pagination.js';
 import { DeadLetter, OutboxEvent, SyncEvent } from '../entities/index.js';
 import { assertUuid } from '../records.js';
 import { requeue } from '../requeue.js';
+import { keysetPage, type KeysetOrder } from './connection.js';
 import type { GraphQLContext } from './context.js';
 import { EntityType, Provider } from './enums.js';
 import {
@@ -17,55 +17,8 @@ import {
   SyncEventType,
 } from './sync-history-types.js';
 
-interface Keyed {
-  id: string;
-}
-
-/**
- * Newest first over (time, id): a keyset page, stable while new rows arrive at the top. `at` names the row's
- * time column.
- */
-async function newestFirst<R extends Keyed>(
-  em: GraphQLContext['em'],
-  entity: typeof SyncEvent | typeof DeadLetter,
-  at: 'at' | 'createdAt',
-  filters: Record<string, unknown>,
-  args: { first?: number | null | undefined; after?: string | null | undefined },
-  time: (row: R) => Date,
-): Promise<{ rows: R[]; hasNextPage: boolean; cursor: (row: R) => string }> {
-  const limit = pageSize(args.first);
-  const where: Record<string, unknown>[] = [filters];
-  if (args.after) {
-    const key = decodeCursor(args.after);
-    where.push({ $or: [{ [at]: { $lt: key.createdAt } }, { [at]: key.createdAt, id: { $lt: key.id } }] });
-  }
-  const rows = (await em.find(entity as never, { $and: where } as FilterQuery<never>, {
-    orderBy: [{ [at]: 'desc' }, { id: 'desc' }] as never,
-    limit: limit + 1,
-  })) as R[];
-  return {
-    rows: rows.slice(0, limit),
-    hasNextPage: rows.length > limit,
-    cursor: (row) => encodeCursor({ createdAt: time(row), id: row.id }),
-  };
-}
-
-function connection<R extends Keyed, N>(
-  page: { rows: R[]; hasNextPage: boolean; cursor: (row: R) => string },
-  after: string | null | undefined,
-  toNode: (row: R) => N,
-) {
-  const edges = page.rows.map((r) => ({ cursor: page.cursor(r), node: toNode(r) }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: Boolean(after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
-}
+const NEWEST_FIRST_AT: KeysetOrder = { time: 'at', direction: 'desc' };
+const NEWEST_FIRST: KeysetOrder = { time: 'createdAt', direction: 'desc' };
 
 const toEvent = (e: SyncEvent): SyncEventType =>
   Object.assign(new SyncEventType(), { ...e, direction: e.direction as SyncDirection });
@@ -95,8 +48,7 @@ export class SyncHistoryResolver {
       ...(entityId ? { entityId } : {}),
       ...(provider ? { provider } : {}),
     };
-    const page = await newestFirst<SyncEvent>(em, SyncEvent, 'at', filters, { first, after }, (e) => e.at);
-    return connection(page, after, toEvent);
+    return keysetPage(em, SyncEvent, [filters], { first, after }, toEvent, NEWEST_FIRST_AT);
   }
 
   @Query(() => DeadLetterConnection, {
@@ -111,11 +63,11 @@ export class SyncHistoryResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ) {
     const filters = { ...(provider ? { provider } : {}), ...(includeReplayed ? {} : { replayedAt: null }) };
-    const [page, totalCount] = await Promise.all([
-      newestFirst<DeadLetter>(em, DeadLetter, 'createdAt', filters, { first, after }, (d) => d.createdAt),
+    const [connection, totalCount] = await Promise.all([
+      keysetPage(em, DeadLetter, [filters], { first, after }, toDeadLetter, NEWEST_FIRST),
       em.count(DeadLetter, filters),
     ]);
-    return { ...connection(page, after, toDeadLetter), totalCount };
+    return { ...connection, totalCount };
   }
 
   @Mutation(() => DeadLetterType, {
