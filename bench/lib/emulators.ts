@@ -1,11 +1,21 @@
 // The Stripe and Salesforce emulators in their own processes (their CLIs, emulators/*/main.ts), each answering
 // every provider call after BENCH_LATENCY_MS, and the control calls the stages use.
 import { freePort } from '../../scripts/lib/services.mjs';
-import { getJson, postJson, request, runPool } from './http.js';
+import { signatureHeader } from '../../emulators/stripe/webhooks.js';
+import { getJson, postJson, request, runPool, type Reply } from './http.js';
 import { spawnNode, waitHttp, type Child } from './processes.js';
 
 export const STRIPE_KEY = 'sk_test_bench';
 export const STRIPE_WEBHOOK_SECRET = 'whsec_bench';
+
+/** POSTs a Stripe event body to a webhook endpoint, signed now with the bench's secret, as Stripe would. */
+export function postStripeEvent(url: string, body: string): Promise<Reply> {
+  return request(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'stripe-signature': signatureHeader(body, STRIPE_WEBHOOK_SECRET) },
+  });
+}
 export const SF_CLIENT_ID = 'bench';
 export const SF_CLIENT_SECRET = 'bench-secret';
 export const SF_ORG_ID = '00D000000000001AAA';

@@ -3,11 +3,10 @@
 // (default, then re-reading each customer from Stripe as ours does), ours, and the peer twice again. The peer is
 // done when its last request is answered (it applies inside the request); ours when the catalog holds every
 // customer with its new name (the api queues, the worker applies).
-import { signatureHeader } from '../../emulators/stripe/webhooks.js';
 import { scalar, type Stage, type StageContext } from '../lib/context.js';
 import { sleep, until } from '../lib/deadline.js';
-import { callBreakdown, STRIPE_WEBHOOK_SECRET, type ProviderRequest } from '../lib/emulators.js';
-import { request, runPool } from '../lib/http.js';
+import { callBreakdown, postStripeEvent, type ProviderRequest } from '../lib/emulators.js';
+import { runPool } from '../lib/http.js';
 import { Peer, type PeerMode } from '../lib/peer.js';
 import { EMPTY, resetStatements, statementsByRole, topLines, type RoleStatements } from '../lib/pg-stats.js';
 import { waitQuiet } from '../lib/quiet.js';
@@ -104,15 +103,7 @@ async function deliver(ctx: StageContext, url: string, bodies: string[]): Promis
     bodies.length,
     ctx.knobs.inboundConcurrency,
     async (i) => {
-      const body = bodies[i]!;
-      const res = await request(url, {
-        method: 'POST',
-        body,
-        headers: {
-          'content-type': 'application/json',
-          'stripe-signature': signatureHeader(body, STRIPE_WEBHOOK_SECRET),
-        },
-      });
+      const res = await postStripeEvent(url, bodies[i]!);
       if (res.status >= 300) refused++;
     },
     ctx.deadline,

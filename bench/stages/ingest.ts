@@ -3,10 +3,9 @@
 // requests, keep-alive, BENCH_WEBHOOK_CONCURRENCY in flight, two alternating rounds each. The worker is stopped:
 // the events (copies of ones already applied) wait in Kafka and are deduplicated when it starts again.
 import { freePort } from '../../scripts/lib/services.mjs';
-import { signatureHeader } from '../../emulators/stripe/webhooks.js';
 import type { Stage, StageContext } from '../lib/context.js';
-import { STRIPE_WEBHOOK_SECRET } from '../lib/emulators.js';
-import { request, runPool } from '../lib/http.js';
+import { postStripeEvent } from '../lib/emulators.js';
+import { runPool } from '../lib/http.js';
 import { spawnNode, waitHttp } from '../lib/processes.js';
 import { mean } from '../lib/stats.js';
 import { num, ratio } from '../lib/table.js';
@@ -26,15 +25,7 @@ export const ingestStage: Stage = async (ctx) => {
       n,
       knobs.webhookConcurrency,
       async (i) => {
-        const body = bodies[i % bodies.length]!;
-        const res = await request(url, {
-          method: 'POST',
-          body,
-          headers: {
-            'content-type': 'application/json',
-            'stripe-signature': signatureHeader(body, STRIPE_WEBHOOK_SECRET),
-          },
-        });
+        const res = await postStripeEvent(url, bodies[i % bodies.length]!);
         if (res.status !== 200) refused++;
       },
       ctx.deadline,
