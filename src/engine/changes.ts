@@ -13,7 +13,7 @@ import type { Catalogs } from './catalogs.js';
 import { enqueue } from './outbox.js';
 import { checkNoLiveChildren, checkParentsLive } from './parents.js';
 import { records } from './records.js';
-import { markChanged } from './sync-states.js';
+import { markChanged, markNew } from './sync-states.js';
 
 /**
  * Where a change comes from. `heldBy`: the provider it came from, when that provider already holds exactly the
@@ -55,7 +55,7 @@ export class CatalogChanges {
     return em.transactional(async (tx) => {
       // Before the row is written: a missing parent is the caller's mistake (BAD_USER_INPUT), not a foreign key error.
       await checkParentsLive(tx, def, def.normalize(input));
-      const row = await records.create(tx, def, input);
+      const row = records.build(tx, def, input);
       await this.record(tx, def, row, 'created', source);
       return row;
     });
@@ -99,6 +99,20 @@ export class CatalogChanges {
     change: 'created' | 'updated' | 'deleted',
     source: ChangeSource,
   ): Promise<void> {
+    this.stage(tx, def, row, change, source);
+    if (change !== 'created')
+      await markChanged(tx, def.entityType, row.id, row.version, this.providersFor(def.entityType), source.heldBy);
+    await tx.flush();
+  }
+
+  /** The change's event and, for a new record, its sync states, added to the unit of work. */
+  private stage<F extends FieldValues>(
+    tx: EntityManager,
+    def: CatalogDefinition<F>,
+    row: CatalogRow<F>,
+    change: 'created' | 'updated' | 'deleted',
+    source: ChangeSource,
+  ): void {
     enqueue(tx, catalogTopic(def.entityType), {
       type: eventType(def.entityType, change),
       entityType: def.entityType,
@@ -107,7 +121,6 @@ export class CatalogChanges {
       ...(source.heldBy ? { heldBy: source.heldBy } : {}),
       payload: snapshotOf(def, row),
     });
-    await markChanged(tx, def.entityType, row.id, row.version, this.providersFor(def.entityType), source.heldBy);
-    await tx.flush();
+    if (change === 'created') markNew(tx, def.entityType, row.id, this.providersFor(def.entityType), source.heldBy);
   }
 }

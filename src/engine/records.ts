@@ -40,12 +40,13 @@ export const records = {
     return row;
   },
 
-  async create<F extends FieldValues>(
+  /** A new row, checked and added to the unit of work; written by the caller's next flush (many at once). */
+  build<F extends FieldValues>(
     tx: EntityManager,
     def: CatalogDefinition<F>,
     input: RawValues<F>,
     id: string = randomUUID(),
-  ): Promise<CatalogRow<F>> {
+  ): CatalogRow<F> {
     // Every synced field is checked on create: a missing one is judged as empty, or starts in the lifecycle's
     // initial state.
     const initial = def.lifecycle;
@@ -53,9 +54,7 @@ export const records = {
       def.fields.map((f) => [f, input[f] ?? (f === initial?.field ? initial.initial : null)]),
     ) as RawValues<F>;
     const fields = def.normalize(complete);
-    const row = tx.create(def.entity, { ...fields, id, version: 1 } as never);
-    await tx.flush();
-    return row;
+    return tx.create(def.entity, { ...fields, id, version: 1 } as never);
   },
 
   /**
