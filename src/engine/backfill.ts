@@ -3,17 +3,21 @@ import type { AnyCatalog, FieldValues } from '../core/catalog.js';
 import type { EntityType, ProviderId } from '../core/enums.js';
 import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { EntityAdapter, ProviderConnection } from '../core/provider.js';
+import type { EntityAdapter, ProviderConnection, RemoteRecord } from '../core/provider.js';
 import { LockKeys, lockXact } from '../platform/db/advisory-locks.js';
 import type { Orm } from '../platform/db/orm.js';
 import type { ApplyResult } from './apply-remote.js';
 import type { Catalogs } from './catalogs.js';
 import type { CatalogChanges } from './changes.js';
 import { ExternalMapping, ImportJob, ImportJobStatus } from './entities/index.js';
+import { applyImportPage, type PageOutcome } from './import-page.js';
 import { applyProviderChange, type ProviderChange } from './provider-change.js';
 
-/** Progress is saved at least every 25 records; a RUNNING job silent this long is taken as dead. */
+/** Progress is saved at least every PERSIST_EVERY records; a RUNNING job silent this long is taken as dead. */
 const ABANDONED_AFTER_MS = 5 * 60_000;
+const PERSIST_EVERY = 25;
+/** Listed records applied together (`applyImportPage`): Stripe lists 100 at a time. */
+const PAGE_SIZE = 100;
 /** Linked records read per page when looking for deletes. */
 const MAPPING_PAGE = 500;
 
@@ -28,8 +32,10 @@ export interface BackfillOptions {
 
 /**
  * Backfill (importFromProvider), for any catalog a provider has an adapter for: pages through every record and
- * applies each like an inbound change (link by our id or natural key, create the rest, update what differs).
- * Progress is saved on the ImportJob every 25 records, so clients can poll `importJob(id)`. One job per provider
+ * applies each like an inbound change (link by our id or natural key, create the rest, update what differs). A page
+ * of 100 is applied set-based first (new records and ones listed as last synced: `applyImportPage`), the rest one
+ * by one; the next page is read meanwhile. Progress is saved on the ImportJob after each page and at least every
+ * 25 records, so clients can poll `importJob(id)`. One job per provider
  * and entity type runs at a time, across all API instances.
  */
 export class Backfill {
@@ -94,6 +100,22 @@ export class Backfill {
     const em = this.orm.em.fork();
     const job = await em.findOneOrFail(ImportJob, { id: jobId });
     let sincePersist = 0;
+    const tally = (result: ApplyResult, externalId: string) => {
+      if (result.outcome === 'skipped')
+        this.logger.warn('import skipped a record', { externalId, reason: result.reason });
+      job.processed += 1;
+      job[result.outcome === 'deleted' ? 'updated' : result.outcome] += 1;
+      sincePersist += 1;
+    };
+    const persist = async () => {
+      sincePersist = 0;
+      await em.flush();
+      this.afterCommit();
+    };
+    const count = async (result: ApplyResult, externalId: string) => {
+      tally(result, externalId);
+      if (sincePersist >= PERSIST_EVERY) await persist();
+    };
     const apply = async (change: ProviderChange) => {
       let result: ApplyResult;
       try {
@@ -111,22 +133,35 @@ export class Backfill {
         this.logger.warn('import could not apply a record', { externalId: change.externalId, error });
         result = { outcome: 'skipped', reason: error instanceof Error ? error.message : String(error) };
       }
-      if (result.outcome === 'skipped')
-        this.logger.warn('import skipped a record', { externalId: change.externalId, reason: result.reason });
-      job.processed += 1;
-      const outcome = result.outcome === 'deleted' ? 'updated' : result.outcome;
-      job[outcome] += 1;
-      if (++sincePersist >= 25) {
-        sincePersist = 0;
-        await em.flush();
-        this.afterCommit();
+      await count(result, change.externalId);
+    };
+    const applyPage = async (page: RemoteRecord[]) => {
+      let outcome: PageOutcome;
+      try {
+        outcome = await em.fork().transactional((tx) => applyImportPage(tx, this.changes, def, provider, page));
+      } catch (error) {
+        // E.g. a deadlock with a sync worker: nothing of the page was written; each record goes its own way.
+        this.logger.warn('import page could not be applied at once; applying its records one by one', { error });
+        outcome = { results: [], rest: page };
       }
+      for (const result of outcome.results) tally(result, result.externalId);
+      await persist();
+      for (const record of outcome.rest) await apply({ externalId: record.externalId, known: record });
     };
     try {
       const listedIds = new Set<string>();
-      for await (const listed of adapter.list()) {
-        listedIds.add(listed.externalId);
-        await apply(listed);
+      const listed = pages(adapter.list(), PAGE_SIZE);
+      // The next page is read from the provider while this one is written (its failure surfaces when awaited).
+      const prefetch = () => {
+        const read = listed.next();
+        read.catch(() => undefined);
+        return read;
+      };
+      let next = prefetch();
+      for (let page = await next; !page.done; page = await next) {
+        next = prefetch();
+        for (const r of page.value) listedIds.add(r.externalId);
+        await applyPage(page.value);
       }
       if (opts.findDeleted) {
         for await (const externalId of this.linkedIds(provider, def.entityType)) {
@@ -161,4 +196,17 @@ export class Backfill {
       after = last;
     }
   }
+}
+
+/** An async iterable in arrays of up to `size` (the last may be shorter). */
+async function* pages<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let page: T[] = [];
+  for await (const item of items) {
+    page.push(item);
+    if (page.length >= size) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
 }

@@ -61,6 +61,23 @@ export class CatalogChanges {
     });
   }
 
+  /**
+   * New records from one source, written together (an import page): every row, event and sync state in one flush,
+   * a few multi-row inserts. Each input is checked first (ValidationError names the first bad one). Parents are not
+   * checked: callers pass records of catalogs without parents, or with none set.
+   */
+  async createMany<F extends FieldValues>(
+    tx: EntityManager,
+    def: CatalogDefinition<F>,
+    inputs: readonly RawValues<F>[],
+    source: ChangeSource,
+  ): Promise<CatalogRow<F>[]> {
+    const rows = inputs.map((input) => records.build(tx, def, input));
+    for (const row of rows) this.stage(tx, def, row, 'created', source);
+    await tx.flush();
+    return rows;
+  }
+
   async update<F extends FieldValues>(
     em: EntityManager,
     def: CatalogDefinition<F>,

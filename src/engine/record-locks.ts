@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AnyCatalog, CatalogRowBase } from '../core/catalog.js';
 import type { ProviderId } from '../core/enums.js';
-import { LockKeys, lockXact } from '../platform/db/advisory-locks.js';
+import { LockKeys, lockXact, lockXactMany } from '../platform/db/advisory-locks.js';
 import { SyncState } from './entities/index.js';
 
 /**
@@ -14,6 +14,15 @@ export async function lockRemoteRecord(tx: EntityManager, provider: ProviderId, 
   await lockXact(tx, LockKeys.providerRecord, `${provider}:${externalId}`);
 }
 
+/** `lockRemoteRecord` for a page of provider records at once (one statement; taken in a fixed order). */
+export async function lockRemoteRecords(tx: EntityManager, provider: ProviderId, externalIds: readonly string[]) {
+  await lockXactMany(
+    tx,
+    LockKeys.providerRecord,
+    externalIds.map((id) => `${provider}:${id}`),
+  );
+}
+
 /**
  * Serializes linking by natural key (e.g. a customer's email): two provider records with the same key, applied
  * at once (a person created in Stripe and in Salesforce at the same moment), cannot both miss each other's local
@@ -21,6 +30,15 @@ export async function lockRemoteRecord(tx: EntityManager, provider: ProviderId, 
  */
 export async function lockNaturalKey(tx: EntityManager, def: AnyCatalog, value: unknown): Promise<void> {
   await lockXact(tx, LockKeys.naturalKey, `${def.entityType}:${String(value)}`);
+}
+
+/** `lockNaturalKey` for many values at once (one statement; taken in a fixed order). */
+export async function lockNaturalKeys(tx: EntityManager, def: AnyCatalog, values: readonly unknown[]) {
+  await lockXactMany(
+    tx,
+    LockKeys.naturalKey,
+    values.map((v) => `${def.entityType}:${String(v)}`),
+  );
 }
 
 /**

@@ -31,6 +31,24 @@ export async function lockXact(tx: EntityManager, key: LockKey, name?: string): 
   if (trx) held.set(trx, (held.get(trx) ?? new Set()).add(id));
 }
 
+/**
+ * Waits for the lock on each of many things under one key, in ONE statement (an import page). They are taken in
+ * the order of their hashes, so two transactions locking overlapping sets cannot wait on each other in a cycle.
+ */
+export async function lockXactMany(tx: EntityManager, key: LockKey, names: readonly string[]): Promise<void> {
+  const trx = tx.getTransactionContext<object>();
+  const mine = trx ? (held.get(trx) ?? new Set<string>()) : new Set<string>();
+  const todo = [...new Set(names)].filter((name) => !mine.has(`${key}:${name}`));
+  if (todo.length === 0) return;
+  await tx.execute(
+    `select count(pg_advisory_xact_lock(?, h))
+       from (select hashtext(n) as h from unnest(array[${todo.map(() => '?').join(', ')}]::text[]) as n order by 1) as t`,
+    [key, ...todo],
+  );
+  for (const name of todo) mine.add(`${key}:${name}`);
+  if (trx) held.set(trx, mine);
+}
+
 /** Takes the lock if it is free; false when another transaction holds it. */
 export async function tryLockXact(tx: EntityManager, key: LockKey): Promise<boolean> {
   const [row] = await tx.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?) as locked', [key]);
