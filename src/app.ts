@@ -19,7 +19,8 @@ import { ApiAuth } from './platform/http/auth.js';
 import { startHttpServer, startOpsServer, type HttpServer } from './platform/http/server.js';
 import { createKafkaTransport, type KafkaTransport, type Subscription } from './platform/kafka.js';
 import { Metrics, type ConsumerGroup } from './platform/metrics.js';
-import { OutboxRelay } from './platform/outbox-relay.js';
+import { listen } from './platform/db/notifications.js';
+import { OUTBOX_CHANNEL, OutboxRelay } from './platform/outbox-relay.js';
 import { catalogDefinitions, entities, providerPlugins } from './registry.js';
 import { buildAppSchema } from './schema.js';
 
@@ -102,6 +103,15 @@ export async function startApp(
       });
       relay.start();
       stops.push(stopping('outbox-relay', () => relay!.stop()));
+      // Commits in other processes (api, worker) wake it through Postgres NOTIFY; the poll stays as a fallback.
+      const wake = relay;
+      const listener = listen(
+        config.DATABASE_URL,
+        OUTBOX_CHANNEL,
+        () => wake.nudge(),
+        logger.child({ component: 'outbox-relay' }),
+      );
+      stops.push(stopping('outbox-listener', () => listener.close()));
       const outbox = relay;
       metrics.watchOutbox(() => outbox.stats());
     }

@@ -25,9 +25,9 @@ export const relayStage: Stage = async (ctx) => {
   await until(ctx.deadline, 'the outbox to drain', async () => (await scalar(ctx, unpublished)) === 0);
   const statements = (await statementsByRole(stack.probe, DATABASE)).get('bench_relay') ?? EMPTY;
 
-  // Each batch's rows share published_at (its transaction's now(), taken before it reads them). Batch k's rows went
-  // out between t[k] and t[k+1]: the rate over the batches from the second (the first also connected the producer)
-  // to the one before the last.
+  // Each batch's rows share published_at (statement_timestamp() of the statement marking them, as their send starts).
+  // Batch k's rows went out between t[k] and t[k+1]: the rate over the batches from the second (the first also
+  // connected the producer) to the one before the last.
   const { rows } = await stack.probe.query<{ t: Date; n: string }>(
     `select published_at as t, count(*) as n from outbox_event where published_at >= $1 group by 1 order by 1`,
     [stageStart],

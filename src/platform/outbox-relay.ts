@@ -28,6 +28,21 @@ interface OutboxRow {
   payload: Record<string, unknown>;
 }
 
+/** The channel every insert into outbox_event notifies (migration outbox_notify), after its commit. */
+export const OUTBOX_CHANNEL = 'outbox_event';
+
+/** Batches per transaction: what a failed send makes the relay publish again is at most this many batches. */
+const BATCHES_PER_ROUND = 10;
+
+function toMessage(r: OutboxRow) {
+  return {
+    topic: r.topic,
+    key: r.key,
+    value: JSON.stringify(r.payload),
+    headers: { 'event-id': r.id, 'event-type': r.type },
+  };
+}
+
 export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
@@ -41,28 +56,42 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
   ) {}
 
-  /** Publishes one batch. Returns how many rows went out (0 when idle or when another relay holds the lock). */
+  /**
+   * Publishes up to BATCHES_PER_ROUND batches in one transaction. Returns how many rows went out (0 when idle or
+   * when another relay holds the lock). Each batch's database work (marking it published, reading the next) runs
+   * while Kafka takes it; a batch is sent only once the one before it is acknowledged, so order is kept. If a send
+   * fails the transaction rolls back and the whole round goes again (at-least-once; consumers dedupe by event id).
+   */
   async publishBatch(): Promise<number> {
     const em = this.orm.em.fork();
     return em.transactional(async (tx: EntityManager) => {
       // tx.execute (not getConnection().execute) so every statement runs inside this transaction.
       if (!(await tryLockXact(tx, LockKeys.outboxRelay))) return 0;
-      const rows = await tx.execute<OutboxRow[]>(
-        'select seq, id, topic, key, type, payload from outbox_event where published_at is null order by seq limit ? for update',
-        [this.options.batchSize],
-      );
-      if (rows.length === 0) return 0;
-      await this.kafka.publish(
-        rows.map((r) => ({
-          topic: r.topic,
-          key: r.key,
-          value: JSON.stringify(r.payload),
-          headers: { 'event-id': r.id, 'event-type': r.type },
-        })),
-      );
-      await tx.execute('update outbox_event set published_at = now() where seq in (?)', [rows.map((r) => r.seq)]);
-      return rows.length;
+      let rows = await this.unpublished(tx);
+      let published = 0;
+      for (let batch = 1; rows.length > 0; batch++) {
+        const sending = this.kafka.publish(rows.map(toMessage));
+        sending.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
+        await tx.execute('update outbox_event set published_at = statement_timestamp() where seq in (?)', [
+          rows.map((r) => r.seq),
+        ]);
+        // Read after the update, in a new snapshot (read committed): a row committed since the last read with a
+        // lower seq comes first, so one entity's events never overtake each other.
+        const next =
+          rows.length === this.options.batchSize && batch < BATCHES_PER_ROUND ? await this.unpublished(tx) : [];
+        await sending;
+        published += rows.length;
+        rows = next;
+      }
+      return published;
     });
+  }
+
+  private unpublished(tx: EntityManager): Promise<OutboxRow[]> {
+    return tx.execute<OutboxRow[]>(
+      'select seq, id, topic, key, type, payload from outbox_event where published_at is null order by seq limit ? for update',
+      [this.options.batchSize],
+    );
   }
 
   /**
@@ -109,7 +138,7 @@ export class OutboxRelay {
           this.logger.warn('outbox relay could not publish; rows stay queued', { error: err, failures: this.failures });
         }
       }
-      if (published === this.options.batchSize && this.failures === 0) continue;
+      if (published >= this.options.batchSize && this.failures === 0) continue;
       const backoff = this.failures
         ? Math.min(this.options.maxBackoffMs ?? 5000, this.options.pollIntervalMs * 2 ** Math.min(this.failures, 6))
         : this.options.pollIntervalMs;

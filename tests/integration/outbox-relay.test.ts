@@ -2,7 +2,7 @@ import { customerCatalog } from '../../src/catalogs/customer/definition.js';
 import { CatalogChanges } from '../../src/engine/changes.js';
 import { OutboxRelay } from '../../src/platform/outbox-relay.js';
 import { catalogTopic } from '../../src/core/topics.js';
-import { expectEventually } from '../support/eventually.js';
+import { expectEventually, present } from '../support/eventually.js';
 import { collectEvents, startTestApp, testLogger, type TestApp } from '../support/harness.js';
 
 describe('outbox relay', () => {
@@ -48,6 +48,38 @@ describe('outbox relay', () => {
       }
     } finally {
       await consumer.stop();
+    }
+  });
+
+  it('a relay in its own process publishes a commit made elsewhere at once (NOTIFY), not at its next poll', async () => {
+    // A minute between polls: only the notification can wake it within the test's wait.
+    const relay = await startTestApp(
+      { DATABASE_URL: t.config.DATABASE_URL, OUTBOX_POLL_INTERVAL_MS: '60000' },
+      'relay',
+    );
+    const consumer = await collectEvents([catalogTopic('CUSTOMER')]);
+    const service = new CatalogChanges(['STRIPE']);
+    const published = async (email: string) => {
+      const c = await service.create(t.app.orm.em.fork(), customerCatalog, { name: 'Woken', email });
+      await expectEventually(
+        () =>
+          present(
+            consumer.events.find((e) => e.entityId === c.id),
+            `${email} on Kafka`,
+          ),
+        {
+          timeoutMs: 10_000,
+        },
+      );
+    };
+    try {
+      // The first may also go out with the relay's first poll at start; the second is committed once that poll
+      // is over (the first one's event is out), so nothing but the notification can publish it.
+      await published('woken.1@example.com');
+      await published('woken.2@example.com');
+    } finally {
+      await consumer.stop();
+      await relay.stop();
     }
   });
 });

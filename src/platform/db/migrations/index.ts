@@ -9,6 +9,7 @@ import { Migration20261123215559_write_intent } from './Migration20261123215559_
 import { Migration20261123233529_mapping_carries_our_id } from './Migration20261123233529_mapping_carries_our_id.js';
 import { Migration20261203112722_invoice_catalog } from './Migration20261203112722_invoice_catalog.js';
 import { Migration20261204164818_sync_history } from './Migration20261204164818_sync_history.js';
+import { Migration20261204191640_outbox_notify } from './Migration20261204191640_outbox_notify.js';
 
 export const migrationsList = [
   { name: 'Migration20261123142112_init', class: Migration20261123142112_init },
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: 'Migration20261123233529_mapping_carries_our_id', class: Migration20261123233529_mapping_carries_our_id },
   { name: 'Migration20261203112722_invoice_catalog', class: Migration20261203112722_invoice_catalog },
   { name: 'Migration20261204164818_sync_history', class: Migration20261204164818_sync_history },
+  { name: 'Migration20261204191640_outbox_notify', class: Migration20261204191640_outbox_notify },
 ];

@@ -1,0 +1,65 @@
+import pg from 'pg';
+import type { Logger } from '../../core/logger.js';
+
+export interface Listener {
+  close(): Promise<void>;
+}
+
+const RETRY_MS = { first: 500, max: 10_000 };
+
+/**
+ * LISTENs on one Postgres channel over a connection of its own (the ORM's pool hands connections out per query,
+ * and a LISTEN lasts as long as its session), calling `onNotify` for each notification. A lost connection is
+ * reopened with capped backoff, calling `onNotify` once reconnected, since notifications sent meanwhile are gone.
+ * A hint, never the only way: callers keep a slower poll for whatever a notification misses.
+ */
+export function listen(databaseUrl: string, channel: string, onNotify: () => void, logger: Logger): Listener {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  let failures = 0;
+
+  const connect = async () => {
+    if (closed) return;
+    const c = new pg.Client({ connectionString: databaseUrl, application_name: `catalog-sync listen ${channel}` });
+    c.on('notification', (n) => {
+      if (n.channel === channel) onNotify();
+    });
+    c.on('error', (error) => {
+      logger.warn('notification connection lost; reconnecting', { channel, error });
+      reconnect(c);
+    });
+    try {
+      await c.connect();
+      await c.query(`listen "${channel.replace(/"/g, '""')}"`);
+      if (closed) return void (await c.end().catch(() => undefined));
+      client = c;
+      if (failures > 0) logger.info('notification connection restored', { channel, afterFailures: failures });
+      failures = 0;
+      onNotify();
+    } catch (error) {
+      if (failures === 0) logger.warn('cannot listen for notifications; polling until it can', { channel, error });
+      reconnect(c);
+    }
+  };
+  const reconnect = (c: pg.Client) => {
+    if (client === c) client = undefined;
+    c.end().catch(() => undefined);
+    if (closed || retry) return;
+    const delay = Math.min(RETRY_MS.max, RETRY_MS.first * 2 ** Math.min(failures, 5));
+    failures += 1;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, delay);
+  };
+
+  void connect();
+  return {
+    async close() {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
