@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Stage, StageContext } from './lib/context.js';
+import { onboard } from './lib/onboard.js';
 import { cpuProfileNotes } from './lib/report.js';
 import { Deadline, DeadlineError } from './lib/deadline.js';
 import { readKnobs, type StageName } from './lib/knobs.js';
@@ -67,6 +68,7 @@ const timings: string[] = [];
 try {
   stack = await Stack.start(knobs, say);
   const ctx: StageContext = { stack, knobs, deadline, say, notes };
+  await onboard(ctx);
   for (const name of knobs.stages) {
     if (deadline.remainingMs <= 0) {
       rows.push(notRun(name, 'deadline'));

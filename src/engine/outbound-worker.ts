@@ -15,7 +15,7 @@ import type { Orm } from '../platform/db/orm.js';
 import { DelayDelivery, type KafkaTransport, type Subscription } from '../platform/kafka.js';
 import type { ConsumerGroup, Metrics } from '../platform/metrics.js';
 import type { Catalogs } from './catalogs.js';
-import { DeadLetter, ExternalMapping, SyncState } from './entities/index.js';
+import { DeadLetter, ExternalMapping, ImportJob, ImportJobStatus, SyncState } from './entities/index.js';
 import { completeCreate, intendedCreate, isLinked, rememberHeld, startCreate } from './mappings.js';
 import { adoptExisting, lookUpExisting, type Creating } from './match-existing.js';
 import { markWaiting, parentIdsAt, wakeChildren } from './parents.js';
@@ -70,6 +70,7 @@ export class OutboundWorker {
   private readonly adapters: Map<string, EntityAdapter<FieldValues>>;
   private readonly outcomes: OutcomeReporter;
   private readonly gatherer: WriteGatherer<Item> | undefined;
+  private readonly importedTypes = new Set<string>();
 
   constructor(
     private readonly orm: Orm,
@@ -263,12 +264,34 @@ export class OutboundWorker {
     const creating = snaps.filter(
       (s) => !twinned.some((m) => m.entityId === s.id) && (current.get(s.id) ?? Infinity) <= s.version,
     );
+    // A record made here (GraphQL) is looked for only until an import from this provider has completed: then
+    // everything it held is linked, and what is made there since comes in by webhook or poll and links by key on
+    // the inbound side, so the look would cost a provider call per create for nothing (Stripe: 2 calls instead
+    // of 1). Records that came from another provider are always looked for: a person may have made them at both
+    // at once (README, "Same natural key on two records").
+    const madeHere = (s: RecordSnapshot) => latest.get(s.id)?.envelope.origin === 'LOCAL';
+    const lookFor =
+      creating.some(madeHere) && (await this.imported(def)) ? creating.filter((s) => !madeHere(s)) : creating;
     try {
-      return await lookUpExisting(def, adapter, creating);
+      return await lookUpExisting(def, adapter, lookFor);
     } catch (err) {
       if (err instanceof ProviderError) return err;
       throw err;
     }
+  }
+
+  /** Whether an import of this catalog from this provider has ever completed (remembered once true). */
+  private async imported(def: AnyCatalog): Promise<boolean> {
+    if (this.importedTypes.has(def.entityType)) return true;
+    const done = await this.orm.em
+      .fork()
+      .findOne(
+        ImportJob,
+        { provider: this.provider.id, entityType: def.entityType, status: ImportJobStatus.COMPLETED },
+        { fields: ['id'] },
+      );
+    if (done) this.importedTypes.add(def.entityType);
+    return done !== null;
   }
 
   /**

@@ -8,6 +8,7 @@ import type { RemoteRecord } from '../../src/core/provider.js';
 import { ExternalMapping, SyncState } from '../../src/engine/entities/index.js';
 import { expectEventually, present } from '../support/eventually.js';
 import type { TestApp } from '../support/harness.js';
+import { customersApi } from '../support/customers-api.js';
 import { startAppWithBothProviders } from '../support/stripe.js';
 
 interface Job {
@@ -197,5 +198,28 @@ describe('import in pages', () => {
       ['cus_unit_bad', 'skipped'],
     ]);
     expect(again.rest.map((r) => r.externalId).sort()).toEqual(['cus_unit_key', 'cus_unit_ours']);
+  });
+
+  it('once imported, a customer made here costs one Stripe call; one made in Salesforce is still looked for', async () => {
+    // The first test completed an import from Stripe: every customer Stripe held then is linked.
+    const calls = (method: string) => emu.requestLog().filter((r) => r.method === method && r.path === '/v1/customers');
+    const before = { lookups: calls('GET').length, creates: calls('POST').length };
+    const since = () => ({
+      lookups: calls('GET').length - before.lookups,
+      creates: calls('POST').length - before.creates,
+    });
+    const customers = customersApi(t);
+
+    const here = await customers.create('Made Here', 'made.here@example.com');
+    await customers.synced(here.id, 'STRIPE', 1);
+    expect(since()).toEqual({ lookups: 0, creates: 1 });
+
+    // Made in Salesforce: the same person may be being made in Stripe right now, so the email is looked up first.
+    sf.ui.create('Contact', { LastName: 'Made There', Email: 'made.there@example.com' });
+    const there = await expectEventually(async () =>
+      present((await customers.byEmail('made.there@example.com'))[0], 'the customer from Salesforce'),
+    );
+    await customers.synced(there.id, 'STRIPE', there.version);
+    expect(since()).toEqual({ lookups: 1, creates: 2 });
   });
 });
