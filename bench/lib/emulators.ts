@@ -25,6 +25,8 @@ export interface ProviderRequest {
   method: string;
   path: string;
   status: number;
+  /** Stripe: when the request arrived (ms since the epoch). */
+  receivedAt?: number;
 }
 
 export interface StripeEventLike {

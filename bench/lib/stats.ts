@@ -21,47 +21,32 @@ export interface Sample {
 }
 
 /**
- * Rates (per second) over every window of at least `windowMs` that starts at a sample, ending at the first sample
- * that far away: what a `windowMs` sliding window saw at the sampling resolution.
+ * The rate a backlog was worked off at, from arrival times (ms, any order): the calls arriving in each window [t, t + windowMs) that
+ * starts at a call; peak over all of them, sustained the median of those starting a window after the first call
+ * and ending a window before the last (ramp-up and tail left out). Per second.
  */
-export function windowRates(samples: readonly Sample[], windowMs: number): number[] {
-  const rates: number[] = [];
+export function arrivalRates(
+  times: readonly number[],
+  windowMs = 1000,
+): { sustained: number; peak: number; peakAfterMs: number } {
+  const t = [...times].sort((a, b) => a - b);
+  if (t.length < 2) return { sustained: 0, peak: 0, peakAfterMs: 0 };
+  const counts: Array<{ at: number; n: number }> = [];
   let j = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const start = samples[i]!;
-    if (j <= i) j = i + 1;
-    while (j < samples.length && samples[j]!.t - start.t < windowMs) j++;
-    const end = samples[j];
-    if (!end) break;
-    rates.push(((end.n - start.n) / (end.t - start.t)) * 1000);
+  for (let i = 0; i < t.length; i++) {
+    if (j < i) j = i;
+    while (j < t.length && t[j]! < t[i]! + windowMs) j++;
+    counts.push({ at: t[i]!, n: j - i });
   }
-  return rates;
-}
-
-/**
- * The rate a backlog was worked off at: the median 1 s window rate between the first and the last increase of the
- * count, leaving out the first and last second (ramp-up and the tail, when the backlog no longer fills the
- * pipeline); the peak window over the whole run. With under 3 s of activity, the average over it.
- */
-export function sustainedRate(samples: readonly Sample[], windowMs = 1000): { sustained: number; peak: number } {
-  const first = samples.findIndex((s, i) => i > 0 && s.n > samples[i - 1]!.n);
-  let last = -1;
-  for (let i = samples.length - 1; i > 0; i--) {
-    if (samples[i]!.n > samples[i - 1]!.n) {
-      last = i;
-      break;
-    }
-  }
-  if (first < 1 || last < first) return { sustained: 0, peak: 0 };
-  const active = samples.slice(first - 1, last + 1);
-  const peak = Math.max(0, ...windowRates(active, windowMs));
-  const t0 = active[0]!.t;
-  const t1 = active[active.length - 1]!.t;
-  if (t1 - t0 < 3 * windowMs) {
-    return { sustained: ((active[active.length - 1]!.n - active[0]!.n) / (t1 - t0)) * 1000, peak };
-  }
-  const inner = active.filter((s) => s.t >= t0 + windowMs && s.t <= t1 - windowMs);
-  return { sustained: median(windowRates(inner, windowMs)), peak };
+  const perSecond = (n: number) => (n * 1000) / windowMs;
+  const top = counts.reduce((a, b) => (b.n > a.n ? b : a));
+  const peak = perSecond(top.n);
+  const first = t[0]!;
+  const peakAfterMs = top.at - first;
+  const last = t[t.length - 1]!;
+  const inner = counts.filter((c) => c.at >= first + windowMs && c.at + windowMs <= last - windowMs);
+  if (inner.length === 0) return { sustained: ((t.length - 1) * 1000) / Math.max(1, last - first), peak, peakAfterMs };
+  return { sustained: perSecond(median(inner.map((c) => c.n))), peak, peakAfterMs };
 }
 
 /** Median of the last third over the median of the first third: 1.0 is flat. */

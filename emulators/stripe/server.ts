@@ -165,6 +165,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string): Promise<void> {
+    const receivedAt = Date.now();
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname;
     const requestId = randomId('req');
@@ -183,6 +184,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       requests.push({
         method,
         path,
+        receivedAt,
         ...(idempotencyKey !== undefined && { idempotencyKey }),
         status,
         ...(replayed && { replayed }),

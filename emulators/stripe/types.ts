@@ -238,6 +238,8 @@ export type { HeldReply } from '../shared/holds.js';
 export interface RequestLogEntry {
   method: string;
   path: string;
+  /** When the request arrived (ms since the epoch): what a per-second rate limit counts. */
+  receivedAt: number;
   idempotencyKey?: string;
   /** Status the client received; 0 when an injected fault dropped the connection. */
   status: number;

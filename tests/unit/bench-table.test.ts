@@ -1,4 +1,4 @@
-import { growth, percentile, sustainedRate, windowRates } from '../../bench/lib/stats.js';
+import { arrivalRates, growth, percentile } from '../../bench/lib/stats.js';
 import { meets, notRun, num, ratio, renderTable } from '../../bench/lib/table.js';
 
 describe('bench table', () => {
@@ -41,13 +41,15 @@ describe('bench stats', () => {
     expect([percentile(xs, 50), percentile(xs, 99), percentile(xs, 100), percentile([], 50)]).toEqual([50, 99, 100, 0]);
   });
 
-  it('finds the sustained rate of a backlog and its peak window, without ramp-up and tail', () => {
-    // 50/s for 10 s, sampled every 250 ms, then idle.
-    const samples = Array.from({ length: 60 }, (_, i) => ({ t: i * 250, n: Math.min(i, 40) * 12.5 }));
-    expect(windowRates(samples.slice(0, 9), 1000)).toEqual([50, 50, 50, 50, 50]);
-    const { sustained, peak } = sustainedRate([{ t: -250, n: 0 }, ...samples]);
-    expect(sustained).toBeCloseTo(50);
-    expect(peak).toBeCloseTo(50);
+  it('finds the sustained rate of a backlog and its peak one-second window from arrival times', () => {
+    // 50/s for 10 s (one call every 20 ms), with a burst of 30 more calls within 100 ms at 5 s.
+    const steady = Array.from({ length: 500 }, (_, i) => i * 20);
+    const burst = Array.from({ length: 30 }, (_, i) => 5000 + i * 3);
+    expect(arrivalRates(steady)).toEqual({ sustained: 50, peak: 50, peakAfterMs: 0 });
+    const { sustained, peak } = arrivalRates([...burst, ...steady].reverse());
+    expect(sustained).toBe(50); // the median window does not see the burst
+    expect(peak).toBe(80);
+    expect(arrivalRates([1])).toEqual({ sustained: 0, peak: 0, peakAfterMs: 0 });
   });
 
   it('calls a flat series flat and a growing one growing', () => {

@@ -24,8 +24,21 @@ describe('Stripe emulator: idempotent requests', () => {
     expect(first.lastResponse.headers['idempotent-replayed']).toBeUndefined();
     expect(second.lastResponse.idempotencyKey).toBe('create-7');
     expect(emulator.requestLog()).toEqual([
-      { method: 'POST', path: '/v1/customers', idempotencyKey: 'create-7', status: 200 },
-      { method: 'POST', path: '/v1/customers', idempotencyKey: 'create-7', status: 200, replayed: true },
+      {
+        method: 'POST',
+        path: '/v1/customers',
+        idempotencyKey: 'create-7',
+        status: 200,
+        receivedAt: expect.any(Number),
+      },
+      {
+        method: 'POST',
+        path: '/v1/customers',
+        idempotencyKey: 'create-7',
+        status: 200,
+        replayed: true,
+        receivedAt: expect.any(Number),
+      },
     ]);
     expect(emulator.customers()).toHaveLength(1);
     expect((await stripe.events.list()).data).toHaveLength(1);
