@@ -80,6 +80,11 @@ export interface EntityAdapter<F extends FieldValues = FieldValues> {
   /** How many writes one `write()` call should carry (the provider's batch API limit, or a latency bound). */
   maxBatchSize: number;
   /**
+   * How many `write()` calls may run at once (default 1, so a burst fills whole batches: Salesforce counts calls).
+   * More where a call is requests side by side (Stripe), so the rate limit stays busy while one waits for its tail.
+   */
+  maxCallsInFlight?: number;
+  /**
    * Applies the writes (in batches where the provider supports it) and returns one result per write, in order.
    * A failure of one record is its result; deleting what is already gone succeeds.
    */

@@ -87,10 +87,13 @@ export class OutboundWorker {
     this.log = logger.child({ component: 'outbound-worker', provider: provider.id });
     this.adapters = new Map(provider.adapters.filter((a) => catalogs.has(a.entityType)).map((a) => [a.entityType, a]));
     this.outcomes = new OutcomeReporter(provider.id, this.log, metrics, history);
-    // Providers with batch writes (Salesforce Collections: 200 records a call) get whole batches from all the
-    // partitions this worker consumes; Stripe (one record a call) keeps writing partitions side by side.
-    const batch = Math.max(...[...this.adapters.values()].map((a) => a.maxBatchSize), 1);
-    if (batch > 1) this.gatherer = new WriteGatherer((items) => this.processMany(items), batch, batchLingerMs);
+    // Providers that take several records a call (Salesforce Collections: 200; Stripe: 10 requests side by side)
+    // get whole batches from all the partitions this worker consumes; a lone change still goes out at once.
+    const adapters = [...this.adapters.values()];
+    const batch = Math.max(...adapters.map((a) => a.maxBatchSize), 1);
+    const inFlight = Math.max(...adapters.map((a) => a.maxCallsInFlight ?? 1), 1);
+    if (batch > 1)
+      this.gatherer = new WriteGatherer((items) => this.processMany(items), batch, batchLingerMs, inFlight);
   }
 
   /** Its consumer groups: the catalog topics, and the retry topic. */

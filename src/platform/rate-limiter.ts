@@ -1,30 +1,32 @@
 import type { ProviderMetrics, SharedRateLimit } from '../core/provider.js';
 
+/** The part of the limit used: what covers requests reaching the provider a few milliseconds off their pace. */
+const HEADROOM = 0.97;
+
 /**
- * Token bucket: at most `ratePerSecond` calls per second on average, bursts up to `burst`. Waiters are served
- * in order. One per provider per process. A provider's published limit is per account, so when several processes
- * call it each takes its share (`setShare`: the app counts the provider's worker processes).
+ * Paces calls evenly: one every 1/rate seconds, less a little headroom, so a provider that counts requests per
+ * second (Stripe: 100/s live, 25/s in test mode, https://docs.stripe.com/rate-limits) sees no second above its
+ * limit even though requests reach it a few milliseconds late or early, while a steady backlog still gets
+ * HEADROOM of it. No burst: a token bucket lets its burst through on top of the rate within one second, and a
+ * sliding window repeats whatever clumps its first second had, and both show up at the provider as seconds above
+ * the limit. A call after a pause starts at once. Waiters are served in order. One per provider per process. A
+ * provider's published limit is per account, so when several processes call it each takes its share (`setShare`:
+ * the app counts the provider's worker processes).
  */
 export class RateLimiter implements SharedRateLimit {
-  private tokens: number;
-  private last = Date.now();
+  /** When the next call may start (ms, this limiter's clock). */
+  private nextAt = -Infinity;
   private queue: Promise<void> = Promise.resolve();
   private share = 1;
 
   constructor(
     private readonly ratePerSecond: number,
-    private readonly burst: number = Math.max(1, Math.ceil(ratePerSecond)),
     private readonly now: () => number = Date.now,
-  ) {
-    this.tokens = this.burst;
-    this.last = now();
-  }
+  ) {}
 
   /** How many processes share the limit (this one included); each then makes at most its part of the calls. */
   setShare(processes: number): void {
-    this.refill(this.now()); // tokens earned so far were earned at the old rate
     this.share = Math.max(1, Math.floor(processes));
-    this.tokens = Math.min(this.tokens, this.capacity());
   }
 
   /** The calls per second this process may make now. */
@@ -32,7 +34,7 @@ export class RateLimiter implements SharedRateLimit {
     return this.ratePerSecond / this.share;
   }
 
-  /** Resolves when a call may be made, with the seconds it waited (queue included; 0 when a token was there). */
+  /** Resolves when a call may be made, with the seconds it waited (queue included; 0 when it could start at once). */
   acquire(): Promise<number> {
     const asked = this.now();
     const next = this.queue.then(() => this.take());
@@ -55,22 +57,15 @@ export class RateLimiter implements SharedRateLimit {
 
   private async take(): Promise<void> {
     for (;;) {
-      this.refill(this.now());
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
+      const now = this.now();
+      if (now >= this.nextAt) {
+        // Spaced from the previous start's slot, so a timer that fires a little late (a busy event loop) does not
+        // slow the pace; after a pause, from now (no credit is saved up while idle).
+        const interval = 1000 / (this.perSecond() * HEADROOM);
+        this.nextAt = (now - this.nextAt < interval ? this.nextAt : now) + interval;
         return;
       }
-      await new Promise((r) => setTimeout(r, Math.ceil(((1 - this.tokens) / this.perSecond()) * 1000)));
+      await new Promise((r) => setTimeout(r, Math.max(1, Math.ceil(this.nextAt - now))));
     }
-  }
-
-  private refill(now: number): void {
-    this.tokens = Math.min(this.capacity(), this.tokens + ((now - this.last) / 1000) * this.perSecond());
-    this.last = now;
-  }
-
-  /** The burst, shared too: N processes bursting at once must not exceed the account's own burst. */
-  private capacity(): number {
-    return Math.max(1, Math.floor(this.burst / this.share));
   }
 }

@@ -5,12 +5,15 @@
  * fill. So one change alone is written immediately, and a burst fills whole batches (Salesforce counts every call
  * against the org's daily allocation, whatever it carries: 1 record or 200).
  *
+ * `maxInFlight` batches may be written at once (default 1): a provider whose "batch" is requests side by side
+ * (Stripe) keeps its rate limit busy while one batch waits for its slowest reply.
+ *
  * `add` resolves once every item it passed was written (its batch's `write` resolved), and rejects if a batch
  * holding any of them failed, so the caller (a partition) commits its offsets only after its writes.
  */
 export class WriteGatherer<T> {
   private waiting: Array<{ item: T; caller: Caller }> = [];
-  private running = false;
+  private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private firstWaitingAt = 0;
 
@@ -18,6 +21,7 @@ export class WriteGatherer<T> {
     private readonly write: (items: T[]) => Promise<void>,
     private readonly maxItems: number,
     private readonly lingerMs: number,
+    private readonly maxInFlight = 1,
   ) {}
 
   add(items: readonly T[]): Promise<void> {
@@ -30,7 +34,7 @@ export class WriteGatherer<T> {
   }
 
   private schedule(afterBatch: boolean): void {
-    if (this.running || this.waiting.length === 0) return;
+    if (this.inFlight >= this.maxInFlight || this.waiting.length === 0) return;
     const full = this.waiting.length >= this.maxItems;
     // A lingering batch that has filled up goes now.
     if (this.timer && full) {
@@ -48,15 +52,16 @@ export class WriteGatherer<T> {
   }
 
   private async run(): Promise<void> {
-    this.running = true;
+    this.inFlight += 1;
     const batch = this.waiting.splice(0, this.maxItems);
+    this.schedule(false); // more than a batch waiting, and room for another: it goes now
     try {
       await this.write(batch.map((b) => b.item));
       for (const b of batch) b.caller.done();
     } catch (err) {
       for (const b of batch) b.caller.fail(err);
     } finally {
-      this.running = false;
+      this.inFlight -= 1;
       // What arrived meanwhile has waited while this batch ran; it is due now unless the linger is longer.
       this.schedule(true);
     }

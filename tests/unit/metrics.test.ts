@@ -102,12 +102,12 @@ describe('cachedReading', () => {
 describe('RateLimiter.acquire', () => {
   it('answers how long the call waited', async () => {
     let now = 0;
-    const limiter = new RateLimiter(10, 1, () => now);
+    const limiter = new RateLimiter(1, () => now);
     expect(await limiter.acquire()).toBe(0);
     const second = limiter.acquire();
     await new Promise((r) => setTimeout(r, 20));
-    now = 250;
-    expect(await second).toBe(0.25);
+    now = 1031; // 1 call/s with 3% headroom: 1031 ms apart
+    expect(await second).toBe(1.031);
   });
 });
 

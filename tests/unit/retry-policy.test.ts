@@ -36,36 +36,45 @@ describe('retry policy', () => {
 });
 
 describe('RateLimiter', () => {
-  it('allows a burst, then spaces calls at the configured rate', async () => {
+  const settle = () => new Promise((r) => setTimeout(r, 20));
+
+  it('spaces calls evenly a little under the rate (no burst), and a call after a pause starts at once', async () => {
     let now = 0;
-    const limiter = new RateLimiter(10, 2, () => now);
-    await limiter.acquire();
-    await limiter.acquire();
-    let third = false;
-    const pending = limiter.acquire().then(() => (third = true));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(third).toBe(false);
-    now = 100; // one token refills after 1/10 s
+    const limiter = new RateLimiter(2, () => now);
+    await limiter.acquire(); // at 0
+    let second = false;
+    const pending = limiter.acquire().then(() => (second = true));
+    now = 500; // 2/s would allow it now; the 3% headroom does not yet
+    await settle();
+    expect(second).toBe(false);
+    now = 516; // 1000 / (2 * 0.97) = 515.5 ms after the first
     await pending;
-    expect(third).toBe(true);
+    expect(second).toBe(true);
+    now = 5000; // idle meanwhile: no credit saved up, but no wait either
+    expect(await limiter.acquire()).toBe(0);
+    let fourth = false;
+    const next = limiter.acquire().then(() => (fourth = true));
+    await settle();
+    expect(fourth).toBe(false);
+    now = 5516;
+    await next;
+    expect(fourth).toBe(true);
   });
 
   it('takes its share of the limit when several processes call the same account', async () => {
     let now = 0;
-    const limiter = new RateLimiter(10, 4, () => now);
+    const limiter = new RateLimiter(10, () => now);
     limiter.setShare(2);
     expect(limiter.perSecond()).toBe(5);
-    // The burst is shared too: 2 of the 4.
     await limiter.acquire();
-    await limiter.acquire();
-    let third = false;
-    const pending = limiter.acquire().then(() => (third = true));
-    now = 100; // at 10/s a token would be back; at this process's 5/s it is not
-    await new Promise((r) => setTimeout(r, 20));
-    expect(third).toBe(false);
-    now = 200;
+    let second = false;
+    const pending = limiter.acquire().then(() => (second = true));
+    now = 110; // at 10/s (103 ms apart) it could start; at this process's 5/s (206 ms) it cannot
+    await settle();
+    expect(second).toBe(false);
+    now = 207;
     await pending;
-    expect(third).toBe(true);
+    expect(second).toBe(true);
     limiter.setShare(0); // never below one process
     expect(limiter.perSecond()).toBe(10);
   });

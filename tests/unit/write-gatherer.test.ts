@@ -89,4 +89,23 @@ describe('WriteGatherer', () => {
     w.finish[1]!();
     await Promise.all([partial, filling]);
   });
+
+  it('runs up to maxInFlight batches at once, the next one as soon as one ends', async () => {
+    const w = heldWrites();
+    const g = new WriteGatherer(w.write, 2, 0, 2);
+    const all = g.add([1, 2, 3, 4, 5]);
+    await tick();
+    await tick(); // (each batch starts on a timer of its own)
+    expect(w.batches).toEqual([
+      [1, 2],
+      [3, 4],
+    ]); // two at once; the fifth waits for a free slot
+    w.finish[1]!();
+    await tick();
+    await tick();
+    expect(w.batches).toEqual([[1, 2], [3, 4], [5]]);
+    w.finish[0]!();
+    w.finish[2]!();
+    await all;
+  });
 });

@@ -1,7 +1,7 @@
 import { CUSTOMER } from '../../catalogs/customer/definition.js';
 import type { CustomerFields } from '../../catalogs/customer/validation.js';
 import type { EntityAdapter, RecordWrite, RemoteRecord, WriteResult } from '../../core/provider.js';
-import { writeOneByOne, type StripeApi } from './api.js';
+import { STRIPE_CALLS_IN_FLIGHT, STRIPE_WRITES_PER_CALL, writeSideBySide, type StripeApi } from './api.js';
 import { isMissing } from './errors.js';
 import { fromStripeCustomer, toStripeCustomerParams } from './mappers.js';
 
@@ -10,14 +10,14 @@ type Write = RecordWrite<CustomerFields>;
 /** Customers <-> Stripe Customers (https://docs.stripe.com/api/customers). */
 export class StripeCustomerAdapter implements EntityAdapter<CustomerFields> {
   readonly entityType = CUSTOMER;
-  // Stripe has no batch endpoint: one customer per call, so each record's result is committed as soon as it returns.
-  readonly maxBatchSize = 1;
+  readonly maxBatchSize = STRIPE_WRITES_PER_CALL;
+  readonly maxCallsInFlight = STRIPE_CALLS_IN_FLIGHT;
 
   constructor(private readonly api: StripeApi) {}
 
   write(writes: Write[]): Promise<WriteResult[]> {
     // (An update of a customer that is not there: deleted in Stripe; deleted customers answer 404 too.)
-    return writeOneByOne(writes, 'customer write', async (w) => ({ ok: true, externalId: await this.writeOne(w) }));
+    return writeSideBySide(writes, 'customer write', async (w) => ({ ok: true, externalId: await this.writeOne(w) }));
   }
 
   recordUrl(externalId: string): string | undefined {

@@ -4,7 +4,7 @@ import type { InvoiceFields } from '../../catalogs/invoice/validation.js';
 import { fieldsOf, type RecordSnapshot } from '../../core/catalog.js';
 import type { EntityAdapter, RecordWrite, RemoteRecord, WriteResult } from '../../core/provider.js';
 import { ProviderError } from '../../core/provider-error.js';
-import { writeOneByOne, type StripeApi } from './api.js';
+import { STRIPE_CALLS_IN_FLIGHT, STRIPE_WRITES_PER_CALL, writeSideBySide, type StripeApi } from './api.js';
 import { isMissing, STRIPE, toProviderError } from './errors.js';
 import {
   fromStripeInvoice,
@@ -38,12 +38,13 @@ const MOVE: Record<StripeMove, (stripe: Stripe, id: string, options: Options) =>
  */
 export class StripeInvoiceAdapter implements EntityAdapter<InvoiceFields> {
   readonly entityType = INVOICE;
-  readonly maxBatchSize = 1;
+  readonly maxBatchSize = STRIPE_WRITES_PER_CALL;
+  readonly maxCallsInFlight = STRIPE_CALLS_IN_FLIGHT;
 
   constructor(private readonly api: StripeApi) {}
 
   write(writes: Write[]): Promise<WriteResult[]> {
-    return writeOneByOne(writes, 'invoice write', (w) => this.writeOne(w));
+    return writeSideBySide(writes, 'invoice write', (w) => this.writeOne(w));
   }
 
   recordUrl(externalId: string): string | undefined {
