@@ -9,6 +9,7 @@ import {
 } from '../core/catalog.js';
 import type { Origin, ProviderId } from '../core/enums.js';
 import { catalogTopic } from '../core/topics.js';
+import { inTransaction } from '../platform/db/orm.js';
 import type { Catalogs } from './catalogs.js';
 import { enqueue } from './outbox.js';
 import { checkNoLiveChildren, checkParentsLive } from './parents.js';
@@ -52,7 +53,7 @@ export class CatalogChanges {
     input: RawValues<F>,
     source: ChangeSource = LOCAL,
   ): Promise<CatalogRow<F>> {
-    return em.transactional(async (tx) => {
+    return inTransaction(em, async (tx) => {
       // Before the row is written: a missing parent is the caller's mistake (BAD_USER_INPUT), not a foreign key error.
       await checkParentsLive(tx, def, def.normalize(input));
       const row = records.build(tx, def, input);
@@ -85,7 +86,7 @@ export class CatalogChanges {
     input: RawValues<F>,
     { expectedVersion, source = LOCAL }: { expectedVersion?: number | undefined; source?: ChangeSource } = {},
   ): Promise<CatalogRow<F>> {
-    return em.transactional(async (tx) => {
+    return inTransaction(em, async (tx) => {
       await checkParentsLive(tx, def, def.normalize(input));
       // A provider's record may have moved on several times since we last read it (core/lifecycle.ts `Moves`).
       const moves = source.origin === LOCAL.origin ? 'step' : 'path';
@@ -101,9 +102,11 @@ export class CatalogChanges {
     id: string,
     source: ChangeSource = LOCAL,
   ): Promise<CatalogRow<F>> {
-    return em.transactional(async (tx) => {
-      const row = await records.delete(tx, def, id);
+    return inTransaction(em, async (tx) => {
+      // Locked, then its children checked, then deleted: a refusal leaves nothing written.
+      await records.lockLive(tx, def, id);
       await checkNoLiveChildren(tx, this.catalogs?.childrenOf(def) ?? [], def, id);
+      const row = await records.delete(tx, def, id);
       await this.record(tx, def, row, 'deleted', source);
       return row;
     });

@@ -4,6 +4,7 @@ import type { AnyCatalog, CatalogRowBase } from '../core/catalog.js';
 import type { ProviderId } from '../core/enums.js';
 import { LockKeys, lockXact, lockXactMany } from '../platform/db/advisory-locks.js';
 import { SyncState } from './entities/index.js';
+import { records } from './records.js';
 
 /**
  * Serializes everything that applies one provider record (webhook, poll, import): the second waits, then finds
@@ -53,7 +54,7 @@ export async function lockForInbound(
   entityId: string,
   provider: ProviderId,
 ): Promise<CatalogRowBase | null> {
-  const row = await tx.findOne(def.entity, { id: entityId } as never, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  const row = await records.lock(tx, def, entityId);
   if (!row) return null;
   await tx.find(
     SyncState,

@@ -6,6 +6,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js
 import { checkDeletable, checkLifecycle, type Moves } from '../core/lifecycle.js';
 import { UUID } from '../core/text.js';
 
+/** The rows each open transaction has locked (keyed by its transaction context, which lives as long as it does). */
+const lockedRows = new WeakMap<object, Set<string>>();
+
 export function isUuid(id: string): boolean {
   return UUID.test(id);
 }
@@ -35,8 +38,25 @@ export const records = {
   /** Row lock: concurrent changes to one record serialize, so versions and events stay in commit order. */
   async lockLive<F extends FieldValues>(tx: EntityManager, def: CatalogDefinition<F>, id: string) {
     assertUuid(id);
-    const row = await tx.findOne(def.entity, { id } as never, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const row = await records.lock(tx, def, id);
     if (!row || row.deletedAt) throw new NotFoundError(def.label, id);
+    return row;
+  },
+
+  /**
+   * The row, locked FOR UPDATE (deleted ones too), or null. Locked once per transaction: taken again (an inbound
+   * change locks the row, then updates it), the row this transaction holds is returned without a statement; no
+   * one else can have changed it since.
+   */
+  async lock<F extends FieldValues>(tx: EntityManager, def: CatalogDefinition<F>, id: string) {
+    const trx = tx.getTransactionContext<object>();
+    const key = `${def.entityType}:${id}`;
+    if (trx && lockedRows.get(trx)?.has(key)) {
+      const held = await tx.findOne(def.entity, { id } as never); // from the identity map
+      if (held) return held;
+    }
+    const row = await tx.findOne(def.entity, { id } as never, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (row && trx) lockedRows.set(trx, (lockedRows.get(trx) ?? new Set()).add(key));
     return row;
   },
 

@@ -5,6 +5,7 @@ import { newEnvelope } from '../core/envelope.js';
 import { SyncStateValue, type ProviderId } from '../core/enums.js';
 import { NotFoundError } from '../core/errors.js';
 import { providerTopics } from '../core/topics.js';
+import { inTransaction } from '../platform/db/orm.js';
 import { DeadLetter, ExternalMapping, OutboxEvent, SyncState } from './entities/index.js';
 import type { RetryMessage } from './retry-message.js';
 import { announce, toView, type SyncStatusView } from './sync-states.js';
@@ -23,7 +24,7 @@ export async function requeue<F extends FieldValues>(
   key: string = entityId,
 ): Promise<SyncStatusView> {
   const entityType = def.entityType;
-  return em.transactional(async (tx) => {
+  return inTransaction(em, async (tx) => {
     const row = await tx.findOne(def.entity, { id: entityId } as never);
     if (!row) throw new NotFoundError(def.label, entityId);
     // A record made while this provider was not enabled has no state yet: start one.

@@ -1,4 +1,4 @@
-import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { LockKeys, lockXact } from './advisory-locks.js';
 import { ormOptions, type EntityList } from './orm-options.js';
 
@@ -17,4 +17,16 @@ export async function migrate(orm: Orm): Promise<void> {
     await lockXact(tx, LockKeys.migrations);
     await orm.migrator.up();
   });
+}
+
+/**
+ * Runs `fn` in the caller's transaction when there is one, else in a new one; flushes either way. No savepoint for
+ * the nested case (that would be two statements per change): what the engine refuses (validation, lifecycle,
+ * versions) is refused before anything is written, and a failed statement aborts the caller's transaction anyway.
+ */
+export async function inTransaction<T>(em: EntityManager, fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+  if (!em.isInTransaction()) return em.transactional(fn);
+  const result = await fn(em);
+  await em.flush();
+  return result;
 }
