@@ -7,13 +7,13 @@ import { ProviderError } from '../core/provider-error.js';
 import { judgeEvent } from '../core/sync-rules.js';
 import { providerTopics } from '../core/topics.js';
 import type { Orm } from '../platform/db/orm.js';
-import { DelayDelivery, type KafkaTransport, type Subscription } from '../platform/kafka.js';
+import type { IncomingMessage, KafkaTransport, Subscription } from '../platform/kafka.js';
 import type { ConsumerGroup, Metrics } from '../platform/metrics.js';
 import type { ApplyResult } from './apply-remote.js';
 import { Backfill } from './backfill.js';
 import type { Catalogs } from './catalogs.js';
 import type { CatalogChanges } from './changes.js';
-import { DeadLetter, ExternalMapping, InboxEvent } from './entities/index.js';
+import { DeadLetter, ExternalMapping } from './entities/index.js';
 import type { SyncHistory } from './sync-history.js';
 import { OutcomeReporter, type SyncOutcome } from './outcomes.js';
 import { LOCK_TIMEOUT } from './outbound-worker.js';
@@ -27,6 +27,13 @@ function isConstraintViolation(err: unknown): boolean {
 
 export type InboundOutcome = ApplyResult['outcome'] | 'duplicate' | 'echo';
 
+/** Messages of a partition handled (and marked done) together. */
+const CHUNK = 50;
+/** Provider records of one chunk applied side by side (each holds a database connection while it re-reads). */
+const LANES = 8;
+/** Wait before re-reading a record the provider could not give us. */
+const RETRY_MS = 2000;
+
 /**
  * Applies provider changes (from `inbound.<provider>`, fed by webhooks and polls) to the local catalog, for every
  * catalog the provider has an adapter for: dedupe and echo checks first (core/sync-rules.ts `judgeEvent`), then
@@ -35,6 +42,7 @@ export type InboundOutcome = ApplyResult['outcome'] | 'duplicate' | 'echo';
  */
 export class InboundWorker {
   private sub: Subscription | undefined;
+  private stopping = false;
   private readonly log: Logger;
   private readonly adapters: Map<string, EntityAdapter<FieldValues>>;
   /** Full resyncs a poller asked for (`resync.ts`), run as imports that also find deletes. */
@@ -66,45 +74,94 @@ export class InboundWorker {
 
   async start(): Promise<void> {
     const [group] = this.consumerGroups();
-    this.sub = await this.kafka.subscribe({
+    this.stopping = false;
+    this.sub = await this.kafka.subscribeBatch({
       groupId: group.groupId,
       topics: [...group.topics],
       fromBeginning: true,
-      handle: async (m) => {
-        let body: unknown;
-        try {
-          body = JSON.parse(m.value?.toString() ?? '');
-        } catch {
-          return this.log.warn('skipping malformed inbound message', { offset: m.offset });
-        }
-        const resync = parseResync(body);
-        if (resync) return this.resync(resync);
-        const recheck = parseRecheck(body);
-        for (const change of recheck ? [recheck] : this.provider.parseInbound(body)) {
-          const startedAt = Date.now();
-          try {
-            await this.process(change);
-          } catch (err) {
-            // The provider is unavailable for the re-fetch: try this partition again later, in order.
-            if (err instanceof ProviderError && err.retryable) {
-              this.outcomes.report(note(change, 'retrying', startedAt, { error: err, level: 'warn' }));
-              throw new DelayDelivery(2000);
-            }
-            // A change that can never apply (the provider refuses the read, a constraint we cannot meet): park it
-            // on the dead-letter topic with the reason instead of blocking the partition forever.
-            if (err instanceof ProviderError || isConstraintViolation(err)) {
-              await this.deadLetter(m.value?.toString() ?? '', body, change, err);
-              this.outcomes.report(note(change, 'dead_lettered', startedAt, { error: err, level: 'error' }));
-              continue;
-            }
-            throw err; // e.g. the database is down: redelivered
-          }
+      handleBatch: async (messages, progress) => {
+        for (let i = 0; i < messages.length; i += CHUNK) {
+          const chunk = messages.slice(i, i + CHUNK);
+          await this.handleChunk(chunk, progress.heartbeat);
+          progress.done(chunk.at(-1)!.offset); // a redelivery after a failure starts after it
+          await progress.heartbeat();
         }
       },
     });
   }
 
+  /**
+   * A partition's messages, several records at once: one lane per provider record, its changes in order, up to
+   * LANES lanes side by side. Each change waits on a provider read (the re-fetch), so one at a time per partition
+   * left the worker idle most of the time. Records are independent here: what one change of a record may touch of
+   * another (an invoice bringing its customer in) is serialized by that record's lock, taken in the one lock order.
+   */
+  private async handleChunk(chunk: IncomingMessage[], heartbeat: () => Promise<void>): Promise<void> {
+    const lanes = new Map<string, Array<() => Promise<void>>>();
+    for (const m of chunk) {
+      let body: unknown;
+      try {
+        body = JSON.parse(m.value?.toString() ?? '');
+      } catch {
+        this.log.warn('skipping malformed inbound message', { offset: m.offset });
+        continue;
+      }
+      const resync = parseResync(body);
+      if (resync) {
+        await this.resync(resync);
+        continue;
+      }
+      const recheck = parseRecheck(body);
+      for (const change of recheck ? [recheck] : this.provider.parseInbound(body)) {
+        const lane = `${change.entityType}:${change.externalId}`;
+        lanes.set(lane, [...(lanes.get(lane) ?? []), () => this.handleChange(change, m, body, heartbeat)]);
+      }
+    }
+    const queue = [...lanes.values()];
+    const runLane = async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) for (const task of lane) await task();
+    };
+    const results = await Promise.allSettled(Array.from({ length: Math.min(LANES, queue.length) }, runLane));
+    // e.g. the database is down: the chunk is delivered again (what was applied is in the inbox: skipped then).
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async handleChange(
+    change: InboundChange,
+    m: IncomingMessage,
+    body: unknown,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    for (;;) {
+      const startedAt = Date.now();
+      try {
+        await this.process(change);
+        return;
+      } catch (err) {
+        // The provider is unavailable for the re-fetch: this record waits and tries again (its lane holds its
+        // later changes back, so they stay in order); the others go on.
+        if (err instanceof ProviderError && err.retryable && !this.stopping) {
+          this.outcomes.report(note(change, 'retrying', startedAt, { error: err, level: 'warn' }));
+          await new Promise((r) => setTimeout(r, RETRY_MS));
+          await heartbeat();
+          continue;
+        }
+        // A change that can never apply (the provider refuses the read, a constraint we cannot meet): park it on
+        // the dead-letter topic with the reason instead of blocking the partition forever.
+        if (err instanceof ProviderError || isConstraintViolation(err)) {
+          if (err instanceof ProviderError && err.retryable) throw err; // stopping: redelivered to the next owner
+          await this.deadLetter(m.value?.toString() ?? '', body, change, err);
+          this.outcomes.report(note(change, 'dead_lettered', startedAt, { error: err, level: 'error' }));
+          return;
+        }
+        throw err; // e.g. the database is down: redelivered
+      }
+    }
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.sub?.stop();
     this.sub = undefined;
     await this.resyncs.idle();
@@ -134,7 +191,9 @@ export class InboundWorker {
     const em = this.orm.em.fork();
     const key = { provider, entityType: def.entityType, externalId: change.externalId };
     const verdict = judgeEvent(def, {
-      alreadySeen: (await em.count(InboxEvent, { provider, eventId: change.eventId })) > 0,
+      // Not looked up: the inbox insert below claims the event id or finds it taken (a redelivery), in the
+      // transaction that applies it, so a look before it would be one more statement for every event.
+      alreadySeen: false,
       markedOurs: change.markedOurs,
       announced: change.announced,
       link: change.announced || change.markedOurs ? await em.findOne(ExternalMapping, key) : null,
@@ -144,8 +203,7 @@ export class InboundWorker {
     if (verdict === 'duplicate') {
       outcome = 'duplicate';
     } else if (verdict === 'echo') {
-      await this.remember(change);
-      outcome = 'echo';
+      outcome = (await this.remember(change)) ? 'echo' : 'duplicate';
     } else {
       result = await em.transactional(async (tx) => {
         await tx.execute(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
@@ -202,13 +260,15 @@ export class InboundWorker {
     ]);
   }
 
-  private async remember(change: InboundChange) {
-    await this.orm.em
+  /** Claims the event id; false when it was claimed before (a redelivery). */
+  private async remember(change: InboundChange): Promise<boolean> {
+    const claimed = await this.orm.em
       .fork()
-      .execute(
-        'insert into inbox_event (id, provider, event_id, received_at) values (?, ?, ?, now()) on conflict do nothing',
+      .execute<{ id: string }[]>(
+        'insert into inbox_event (id, provider, event_id, received_at) values (?, ?, ?, now()) on conflict do nothing returning id',
         [randomUUID(), this.provider.id, change.eventId],
       );
+    return claimed.length > 0;
   }
 }
 
