@@ -13,7 +13,7 @@ import type { ApplyResult } from './apply-remote.js';
 import { Backfill } from './backfill.js';
 import type { Catalogs } from './catalogs.js';
 import type { CatalogChanges } from './changes.js';
-import { DeadLetter, ExternalMapping } from './entities/index.js';
+import { DeadLetter, ExternalMapping, InboxEvent } from './entities/index.js';
 import type { SyncHistory } from './sync-history.js';
 import { OutcomeReporter, type SyncOutcome } from './outcomes.js';
 import { LOCK_TIMEOUT } from './outbound-worker.js';
@@ -98,6 +98,8 @@ export class InboundWorker {
    */
   private async handleChunk(chunk: IncomingMessage[], heartbeat: () => Promise<void>): Promise<void> {
     const lanes = new Map<string, Array<() => Promise<void>>>();
+    const chunkChanges: InboundChange[] = [];
+    let seen = new Set<string>();
     for (const m of chunk) {
       let body: unknown;
       try {
@@ -114,9 +116,16 @@ export class InboundWorker {
       const recheck = parseRecheck(body);
       for (const change of recheck ? [recheck] : this.provider.parseInbound(body)) {
         const lane = `${change.entityType}:${change.externalId}`;
-        lanes.set(lane, [...(lanes.get(lane) ?? []), () => this.handleChange(change, m, body, heartbeat)]);
+        chunkChanges.push(change);
+        lanes.set(lane, [
+          ...(lanes.get(lane) ?? []),
+          () => this.handleChange(change, m, body, heartbeat, seen.has(change.eventId)),
+        ]);
       }
     }
+    // Redeliveries (a webhook Stripe retried, a chunk given again after a failure) are skipped without a
+    // transaction each: the chunk's event ids are looked up in the inbox in one statement.
+    seen = await this.seenEvents(chunkChanges.map((c) => c.eventId));
     const queue = [...lanes.values()];
     const runLane = async () => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) for (const task of lane) await task();
@@ -132,11 +141,12 @@ export class InboundWorker {
     m: IncomingMessage,
     body: unknown,
     heartbeat: () => Promise<void>,
+    seen: boolean,
   ): Promise<void> {
     for (;;) {
       const startedAt = Date.now();
       try {
-        await this.process(change);
+        await this.process(change, seen);
         return;
       } catch (err) {
         // The provider is unavailable for the re-fetch: this record waits and tries again (its lane holds its
@@ -179,7 +189,12 @@ export class InboundWorker {
     this.log.warn('full resync started', { entityType: m.entityType, reason: m.reason, importJob: job.id });
   }
 
-  async process(change: InboundChange): Promise<InboundOutcome> {
+  /**
+   * `seen`: whether the event id is in the inbox already (a redelivery), as the caller read it for a whole chunk in
+   * one statement; without it, the inbox insert in the applying transaction tells. Either way an event is applied
+   * once: the insert claims its id in the transaction that applies it.
+   */
+  async process(change: InboundChange, seen = false): Promise<InboundOutcome> {
     const startedAt = Date.now();
     const adapter = this.adapters.get(change.entityType);
     if (!adapter || !this.catalogs.has(change.entityType)) {
@@ -191,9 +206,7 @@ export class InboundWorker {
     const em = this.orm.em.fork();
     const key = { provider, entityType: def.entityType, externalId: change.externalId };
     const verdict = judgeEvent(def, {
-      // Not looked up: the inbox insert below claims the event id or finds it taken (a redelivery), in the
-      // transaction that applies it, so a look before it would be one more statement for every event.
-      alreadySeen: false,
+      alreadySeen: seen,
       markedOurs: change.markedOurs,
       announced: change.announced,
       link: change.announced || change.markedOurs ? await em.findOne(ExternalMapping, key) : null,
@@ -258,6 +271,19 @@ export class InboundWorker {
         value: JSON.stringify({ kind: 'inbound', change, message: raw, reason, at: new Date().toISOString() }),
       },
     ]);
+  }
+
+  /** Which of these event ids of this provider are in the inbox (applied, or judged echoes, before). */
+  private async seenEvents(eventIds: string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const rows = await this.orm.em
+      .fork()
+      .find(
+        InboxEvent,
+        { provider: this.provider.id, eventId: { $in: [...new Set(eventIds)] } },
+        { fields: ['eventId'] },
+      );
+    return new Set(rows.map((r) => r.eventId));
   }
 
   /** Claims the event id; false when it was claimed before (a redelivery). */
