@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AnyCatalog, FieldValues, RecordSnapshot } from '../core/catalog.js';
+import { eventType, type AnyCatalog, type FieldValues, type RecordSnapshot } from '../core/catalog.js';
 import type { EventEnvelope } from '../core/envelope.js';
 import { parseEnvelope } from '../core/envelope.js';
 import { SyncStateValue, type ProviderId } from '../core/enums.js';
@@ -272,7 +272,13 @@ export class OutboundWorker {
     // the inbound side, so the look would cost a provider call per create for nothing (Stripe: 2 calls instead
     // of 1). Records that came from another provider are always looked for: a person may have made them at both
     // at once (README, "Same natural key on two records").
-    const madeHere = (s: RecordSnapshot) => latest.get(s.id)?.envelope.origin === 'LOCAL';
+    // Made here: the record's own create event, from a local change. A retry or requeue of any record says LOCAL
+    // too, but is an update event, so a record that came from a provider is still looked for when retried.
+    const created = eventType(def.entityType, 'created');
+    const madeHere = (s: RecordSnapshot) => {
+      const envelope = latest.get(s.id)?.envelope;
+      return envelope?.origin === 'LOCAL' && envelope.type === created;
+    };
     const lookFor =
       creating.some(madeHere) && (await this.imported(def)) ? creating.filter((s) => !madeHere(s)) : creating;
     try {
