@@ -19,9 +19,10 @@ import { ApiAuth } from './platform/http/auth.js';
 import { startHttpServer, startOpsServer, type HttpServer } from './platform/http/server.js';
 import { createKafkaTransport, type KafkaTransport, type Subscription } from './platform/kafka.js';
 import { Metrics, type ConsumerGroup } from './platform/metrics.js';
-import { listen } from './platform/db/notifications.js';
+import { listen, notifyAfterCommit } from './platform/db/notifications.js';
 import { OUTBOX_CHANNEL, OutboxRelay } from './platform/outbox-relay.js';
 import { catalogDefinitions, entities, providerPlugins } from './registry.js';
+import { OutboxEvent } from './engine/entities/index.js';
 import { buildAppSchema } from './schema.js';
 
 export type Role = 'api' | 'worker' | 'relay' | 'all';
@@ -89,6 +90,8 @@ export async function startApp(
     logger.debug('stopping', { component: name });
     await fn();
   };
+  // Commits that add outbox rows wake the relay, in this process or another (it LISTENs).
+  notifyAfterCommit(orm, OutboxEvent, OUTBOX_CHANNEL, logger.child({ component: 'outbox-notify' }));
   const catalogs = new Catalogs(catalogDefinitions);
   const providerIds = parts.providers.map((p) => p.id);
   try {

@@ -28,7 +28,7 @@ interface OutboxRow {
   payload: Record<string, unknown>;
 }
 
-/** The channel every insert into outbox_event notifies (migration outbox_notify), after its commit. */
+/** The channel a commit that added outbox rows notifies (db/notifications.ts notifyAfterCommit). */
 export const OUTBOX_CHANNEL = 'outbox_event';
 
 /** Batches per transaction: what a failed send makes the relay publish again is at most this many batches. */
@@ -47,6 +47,7 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private nudged = false;
   private failures = 0;
 
   constructor(
@@ -116,7 +117,9 @@ export class OutboxRelay {
 
   /** Wakes the loop now instead of at the next poll (called after local commits in the same process). */
   nudge(): void {
-    this.wake?.();
+    // During a round the wake-up is kept for its end: the commit may have come after the round's last read.
+    if (this.wake) this.wake();
+    else this.nudged = true;
   }
 
   async stop(): Promise<void> {
@@ -127,6 +130,7 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.nudged = false;
       let published = 0;
       try {
         published = await this.publishBatch();
@@ -138,7 +142,7 @@ export class OutboxRelay {
           this.logger.warn('outbox relay could not publish; rows stay queued', { error: err, failures: this.failures });
         }
       }
-      if (published >= this.options.batchSize && this.failures === 0) continue;
+      if ((published >= this.options.batchSize || this.nudged) && this.failures === 0) continue;
       const backoff = this.failures
         ? Math.min(this.options.maxBackoffMs ?? 5000, this.options.pollIntervalMs * 2 ** Math.min(this.failures, 6))
         : this.options.pollIntervalMs;

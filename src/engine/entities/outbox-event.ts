@@ -1,5 +1,4 @@
 import { defineEntity } from '@mikro-orm/core';
-import { OUTBOX_CHANNEL } from '../../platform/outbox-relay.js';
 
 const p = defineEntity.properties;
 
@@ -11,18 +10,6 @@ const OutboxEventSchema = defineEntity({
   name: 'OutboxEvent',
   tableName: 'outbox_event',
   indexes: [{ properties: ['publishedAt', 'seq'] }],
-  // Every statement that adds rows sends one NOTIFY, delivered at commit: a relay in another process starts
-  // publishing at once instead of at its next poll. Per statement, not per row; Postgres also folds equal
-  // notifications of one transaction into one (https://www.postgresql.org/docs/current/sql-notify.html).
-  triggers: [
-    {
-      name: 'outbox_event_notify',
-      timing: 'after',
-      events: ['insert'],
-      forEach: 'statement',
-      body: `perform pg_notify('${OUTBOX_CHANNEL}', ''); return null;`,
-    },
-  ],
   properties: {
     seq: p.bigint('number').primary().autoincrement(),
     id: p.uuid().unique(),

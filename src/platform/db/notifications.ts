@@ -1,5 +1,7 @@
+import type { EntityName, EventSubscriber, FlushEventArgs, TransactionEventArgs } from '@mikro-orm/core';
 import pg from 'pg';
 import type { Logger } from '../../core/logger.js';
+import type { Orm } from './orm.js';
 
 export interface Listener {
   close(): Promise<void>;
@@ -62,4 +64,46 @@ export function listen(databaseUrl: string, channel: string, onNotify: () => voi
       await client?.end().catch(() => undefined);
     },
   };
+}
+
+/**
+ * NOTIFYs `channel` after every commit that inserted rows of `entity` (the outbox), so a LISTENing relay in another
+ * process publishes at once. From outside those transactions, on purpose: a transaction that NOTIFYs takes a
+ * cluster-wide lock at commit and holds it through its WAL flush (PostgreSQL async.c, PreCommit_Notify), so a
+ * trigger would make every change's commit wait for every other's. Coalesced: one NOTIFY at a time per process,
+ * one more after it if commits came meanwhile. Best effort: the relay still polls.
+ */
+export function notifyAfterCommit(orm: Orm, entity: EntityName, channel: string, logger: Logger): void {
+  const className = typeof entity === 'string' ? entity : (entity as { name: string }).name;
+  const committing = new WeakSet<object>();
+  let sending = false;
+  let again = false;
+  const send = async (): Promise<void> => {
+    if (sending) return void (again = true);
+    sending = true;
+    try {
+      do {
+        again = false;
+        await orm.em.fork().execute('select pg_notify(?, ?)', [channel, '']);
+      } while (again);
+    } catch (error) {
+      logger.debug('could not notify; the relay polls', { channel, error });
+    } finally {
+      sending = false;
+    }
+  };
+  const subscriber: EventSubscriber = {
+    afterFlush({ em, uow }: FlushEventArgs) {
+      const inserted = uow.getChangeSets().some((cs) => cs.type === 'create' && cs.meta.className === className);
+      if (!inserted) return;
+      const trx = em.getTransactionContext<object>();
+      if (trx)
+        committing.add(trx); // notified once the transaction commits
+      else void send(); // the flush's own transaction has committed
+    },
+    afterTransactionCommit({ transaction }: TransactionEventArgs) {
+      if (transaction && committing.delete(transaction)) void send();
+    },
+  };
+  orm.em.getEventManager().registerSubscriber(subscriber);
 }

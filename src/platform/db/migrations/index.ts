@@ -10,6 +10,7 @@ import { Migration20261123233529_mapping_carries_our_id } from './Migration20261
 import { Migration20261203112722_invoice_catalog } from './Migration20261203112722_invoice_catalog.js';
 import { Migration20261204164818_sync_history } from './Migration20261204164818_sync_history.js';
 import { Migration20261204191640_outbox_notify } from './Migration20261204191640_outbox_notify.js';
+import { Migration20261204202627_outbox_notify_after_commit } from './Migration20261204202627_outbox_notify_after_commit.js';
 
 export const migrationsList = [
   { name: 'Migration20261123142112_init', class: Migration20261123142112_init },
@@ -23,4 +24,5 @@ export const migrationsList = [
   { name: 'Migration20261203112722_invoice_catalog', class: Migration20261203112722_invoice_catalog },
   { name: 'Migration20261204164818_sync_history', class: Migration20261204164818_sync_history },
   { name: 'Migration20261204191640_outbox_notify', class: Migration20261204191640_outbox_notify },
+  { name: 'Migration20261204202627_outbox_notify_after_commit', class: Migration20261204202627_outbox_notify_after_commit },
 ];
