@@ -20,6 +20,7 @@ import { wakeChildren } from './parents.js';
 import { lockForInbound, lockNaturalKey, lockRemoteRecord } from './record-locks.js';
 import { isUuid } from './records.js';
 import { requeue } from './requeue.js';
+import { rememberGone } from './tombstones.js';
 
 export type ApplyOutcome = 'created' | 'linked' | 'updated' | 'deleted' | 'unchanged' | 'skipped';
 
@@ -63,6 +64,8 @@ export async function applyRemoteRecord<F extends FieldValues>(
     const local = row ? { values: fieldsOf(def, row) as F, deleted: row.deletedAt != null } : null;
     const source = { origin: provider, heldBy: provider };
     const verdict = judgeRemoteRecord(def, current, mapping, local);
+    // Gone at the provider and linked to nothing here: an import page that listed it earlier must not create it.
+    if (!mapping && (!current || current.deleted)) await rememberGone(tx, provider, entityType, externalId);
     switch (verdict.action) {
       case 'ignore':
         return { outcome: 'unchanged', entityId: mapping?.entityId, reason: verdict.reason };

@@ -12,6 +12,7 @@ import type { CatalogChanges } from './changes.js';
 import { ExternalMapping, ImportJob, ImportJobStatus } from './entities/index.js';
 import { applyImportPage, type PageOutcome } from './import-page.js';
 import { applyProviderChange, type ProviderChange } from './provider-change.js';
+import { pruneTombstones } from './tombstones.js';
 
 /** Progress is saved at least every PERSIST_EVERY records; a RUNNING job silent this long is taken as dead. */
 const ABANDONED_AFTER_MS = 5 * 60_000;
@@ -79,6 +80,7 @@ export class Backfill {
       };
     });
     if (!job.started) return job.job;
+    await pruneTombstones(this.orm.em.fork());
     const run = this.run(job.job.id, connection, def, adapter, opts).finally(() => this.running.delete(job.job.id));
     this.running.set(job.job.id, run);
     return job.job;

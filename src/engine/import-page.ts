@@ -10,6 +10,7 @@ import { ExternalMapping } from './entities/index.js';
 import { newMapping, rememberHeld } from './mappings.js';
 import { lockNaturalKeys, lockRemoteRecords } from './record-locks.js';
 import { isUuid } from './records.js';
+import { goneOf } from './tombstones.js';
 
 export interface PageOutcome {
   /** Settled here, one per record settled. */
@@ -25,8 +26,8 @@ export interface PageOutcome {
  * - linked, and listed exactly as the provider last held it: unchanged;
  * - not linked, carrying no id of ours, no parent, and no live local record with its natural key: created (with
  *   its mapping, SYNCED at this provider, PENDING at the others; our id goes with its next write).
- * Everything else (changed, to be linked by key, carrying our id, with parents, a validation failure) is returned
- * for the record-by-record path, which reads and judges each one. The locks are the ones that path takes (every
+ * Everything else (changed, to be linked by key, carrying our id, with parents, deleted at the provider since it
+ * was listed, a validation failure) is returned for the record-by-record path, which judges each one. The locks are the ones that path takes (every
  * provider record, then every natural key), so the two never apply one record at once.
  */
 export async function applyImportPage(
@@ -51,6 +52,13 @@ export async function applyImportPage(
     externalId: { $in: page.map((r) => r.externalId) },
   });
   const mappingOf = new Map(linked.map((m) => [m.externalId, m]));
+  // Deleted at the provider since the page was listed (its delete event found nothing to delete): read again.
+  const gone = await goneOf(
+    tx,
+    provider,
+    entityType,
+    page.filter((r) => !mappingOf.has(r.externalId)).map((r) => r.externalId),
+  );
   const fresh: { record: RemoteRecord; fields: FieldValues }[] = [];
   for (const record of page) {
     const mapping = mappingOf.get(record.externalId);
@@ -63,7 +71,7 @@ export async function applyImportPage(
     }
     const ourId = record.internalId;
     const hasParent = def.parents?.some((p) => record.values[p.field] != null && record.values[p.field] !== '');
-    if (record.deleted || hasParent || (ourId && isUuid(ourId))) {
+    if (record.deleted || hasParent || (ourId && isUuid(ourId)) || gone.has(record.externalId)) {
       rest.push(record);
       continue;
     }

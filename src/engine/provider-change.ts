@@ -9,6 +9,7 @@ import { ExternalMapping } from './entities/index.js';
 import { intendedCreate } from './mappings.js';
 import { lockForInbound, lockRemoteRecord } from './record-locks.js';
 import { isUuid } from './records.js';
+import { goneOf } from './tombstones.js';
 
 export interface ProviderChange {
   externalId: string;
@@ -26,7 +27,7 @@ export interface ProviderChange {
  * 2. wait out any write of ours to that record (the outbound worker holds its sync-state lock across the call);
  * 3. unless it is now plainly our own echo, read the provider's current record (never older than what we wrote)
  *    and apply it (`applyRemoteRecord`). `trustUnlinked`: a listed record not linked to anything is applied as
- *    listed (an import reads pages, not each record).
+ *    listed (an import reads pages, not each record), unless it was deleted at the provider since (tombstones.ts).
  */
 export async function applyProviderChange(
   tx: EntityManager,
@@ -67,7 +68,8 @@ export async function applyProviderChange(
   }
   // Read (again) after any wait for our write; a read above with nothing waited for since is current.
   let fetched: RemoteRecord | undefined;
-  if (!mapping && trustUnlinked && known) fetched = known;
+  if (!mapping && trustUnlinked && known && !(await goneOf(tx, provider, def.entityType, [externalId])).has(externalId))
+    fetched = known;
   else if (read && !entityId) fetched = read.record;
   else fetched = await adapter.fetch(externalId);
   const current = fetched === known ? known : await ours(fetched);

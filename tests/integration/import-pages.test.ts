@@ -222,4 +222,38 @@ describe('import in pages', () => {
     await customers.synced(there.id, 'STRIPE', there.version);
     expect(since()).toEqual({ lookups: 1, creates: 2 });
   });
+
+  it('does not bring back a customer deleted in Stripe after its page was listed', async () => {
+    // Made while webhooks are off: not known here, so the page will find it unlinked.
+    const gone = await dashboard.customers.create({ name: 'Deleted Meanwhile', email: 'page.deleted@example.com' });
+    const stripeInbound = present(
+      t.app.inbound.find((w) => w.consumerGroups()[0].groupId.endsWith('stripe')),
+      'the Stripe inbound worker',
+    );
+    const applied = new Set<string>();
+    stripeInbound.onOutcome = (change) => applied.add(change.externalId);
+    // The list call is answered (its page is the account as it is now) but the reply is held.
+    emu.injectFaults({ count: 1, method: 'GET', path: '/v1/customers$', hold: 'listed' });
+    const started = await t.gql<{ importFromProvider: { id: string } }>(
+      `mutation { importFromProvider(provider: STRIPE, entityType: CUSTOMER) { id } }`,
+    );
+    await expectEventually(() => expect(emu.held().map((h) => h.hold)).toContain('listed'));
+    emu.setWebhookUrl(`${t.url}/webhooks/stripe`);
+    try {
+      await dashboard.customers.del(gone.id);
+      await expectEventually(() => applied.has(gone.id)); // its customer.deleted is in: nothing here to delete
+    } finally {
+      emu.setWebhookUrl(undefined);
+      stripeInbound.onOutcome = undefined;
+    }
+    emu.release('listed');
+    await expectEventually(async () => {
+      const r = await t.gql<{ importJob: Job }>(`query($id: ID!) { importJob(id: $id) { status } }`, {
+        id: started.data!.importFromProvider.id,
+      });
+      expect(r.data!.importJob.status).toBe('COMPLETED');
+    });
+    const local = await customersApi(t).byEmail('page.deleted@example.com');
+    expect(local.filter((c) => c.deletedAt === null)).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@ import { ImportJobSchema } from './import-job.js';
 import { InboxEventSchema } from './inbox-event.js';
 import { OutboxEventSchema } from './outbox-event.js';
 import { PollCursorSchema } from './poll-cursor.js';
+import { ProviderTombstoneSchema } from './provider-tombstone.js';
 import { SyncEventSchema } from './sync-event.js';
 import { SyncStateSchema } from './sync-state.js';
 
@@ -13,6 +14,7 @@ export { ImportJob, ImportJobStatus } from './import-job.js';
 export { InboxEvent } from './inbox-event.js';
 export { OutboxEvent } from './outbox-event.js';
 export { PollCursor } from './poll-cursor.js';
+export { ProviderTombstone } from './provider-tombstone.js';
 export { SyncEvent } from './sync-event.js';
 export { SyncState } from './sync-state.js';
 
@@ -26,4 +28,5 @@ export const engineEntities = [
   PollCursorSchema,
   SyncEventSchema,
   DeadLetterSchema,
+  ProviderTombstoneSchema,
 ];

@@ -11,6 +11,7 @@ import { Migration20261203112722_invoice_catalog } from './Migration202612031127
 import { Migration20261204164818_sync_history } from './Migration20261204164818_sync_history.js';
 import { Migration20261204191640_outbox_notify } from './Migration20261204191640_outbox_notify.js';
 import { Migration20261204202627_outbox_notify_after_commit } from './Migration20261204202627_outbox_notify_after_commit.js';
+import { Migration20261204202915_provider_tombstone } from './Migration20261204202915_provider_tombstone.js';
 
 export const migrationsList = [
   { name: 'Migration20261123142112_init', class: Migration20261123142112_init },
@@ -25,4 +26,5 @@ export const migrationsList = [
   { name: 'Migration20261204164818_sync_history', class: Migration20261204164818_sync_history },
   { name: 'Migration20261204191640_outbox_notify', class: Migration20261204191640_outbox_notify },
   { name: 'Migration20261204202627_outbox_notify_after_commit', class: Migration20261204202627_outbox_notify_after_commit },
+  { name: 'Migration20261204202915_provider_tombstone', class: Migration20261204202915_provider_tombstone },
 ];
