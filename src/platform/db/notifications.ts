@@ -23,11 +23,20 @@ export function listen(databaseUrl: string, channel: string, onNotify: () => voi
 
   const connect = async () => {
     if (closed) return;
-    const c = new pg.Client({ connectionString: databaseUrl, application_name: `catalog-sync listen ${channel}` });
+    // TCP keepalive: a connection dropped without a word (a NAT, a failover) is noticed and reopened.
+    const c = new pg.Client({
+      connectionString: databaseUrl,
+      application_name: `catalog-sync listen ${channel}`,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     c.on('notification', (n) => {
       if (n.channel === channel) onNotify();
     });
+    let lost = false;
     c.on('error', (error) => {
+      if (lost) return; // one reconnect per connection, however many errors it reports
+      lost = true;
       logger.warn('notification connection lost; reconnecting', { channel, error });
       reconnect(c);
     });
@@ -45,9 +54,11 @@ export function listen(databaseUrl: string, channel: string, onNotify: () => voi
     }
   };
   const reconnect = (c: pg.Client) => {
-    if (client === c) client = undefined;
+    const current = client === c;
+    if (current) client = undefined;
     c.end().catch(() => undefined);
-    if (closed || retry) return;
+    // A connection already replaced (or never current while another is) needs no new one.
+    if (closed || retry || (!current && client !== undefined)) return;
     const delay = Math.min(RETRY_MS.max, RETRY_MS.first * 2 ** Math.min(failures, 5));
     failures += 1;
     retry = setTimeout(() => {
