@@ -158,7 +158,7 @@ export async function startApp(
     let imports: Backfill | undefined;
     let feedPubSub: ReturnType<typeof createSyncStatusPubSub> | undefined;
     if (role === 'api' || role === 'all') {
-      const pubSub = createSyncStatusPubSub();
+      const pubSub = createSyncStatusPubSub({ onDrop: () => metrics.subscriptionEventDropped() });
       const afterCommit = () => relay?.nudge();
       if (providers.size > 0) {
         imports = new Backfill(orm, providers, catalogs, changes, logger.child({ component: 'import' }), afterCommit);

@@ -128,6 +128,11 @@ export class Metrics {
     labelNames: ['provider', 'reason'] as const,
     registers: [],
   });
+  private readonly subscriptionDrops = new Counter({
+    name: 'catalog_sync_subscription_events_dropped_total',
+    help: 'Sync status changes a GraphQL subscriber lost because it fell more than 1000 events behind',
+    registers: [],
+  });
   private readonly apiRequests = new Counter({
     name: 'catalog_sync_provider_requests_total',
     help: 'Calls to a provider API, by outcome (ok, error)',
@@ -199,6 +204,7 @@ export class Metrics {
       this.retries,
       this.deadLetters,
       this.webhookRejections,
+      this.subscriptionDrops,
       this.apiRequests,
       this.rateLimitWait,
     ])
@@ -218,6 +224,11 @@ export class Metrics {
   /** The names of every metric registered so far. */
   names(): string[] {
     return this.registry.getMetricsAsArray().map((m) => m.name);
+  }
+
+  /** A GraphQL subscriber lost an event (its queue was full: a slow or stuck client). */
+  subscriptionEventDropped(): void {
+    this.subscriptionDrops.inc();
   }
 
   syncOutcome(s: OutcomeSample): void {

@@ -30,6 +30,7 @@ describe('Metrics', () => {
     provider.webhookRejected('signature');
     provider.rateLimitWait(0.5);
     provider.apiCall('ok');
+    metrics.subscriptionEventDropped();
     const text = await metrics.render();
     expect(sample(text, 'catalog_sync_outcomes_total', { outcome: 'synced', provider: 'STRIPE' })).toBe(1);
     expect(sample(text, 'catalog_sync_retries_total', where)).toBe(1);
@@ -40,6 +41,7 @@ describe('Metrics', () => {
     expect(sample(text, 'catalog_sync_webhook_rejections_total', { reason: 'signature' })).toBe(1);
     expect(sample(text, 'catalog_sync_rate_limit_wait_seconds_sum', { provider: 'STRIPE' })).toBe(0.5);
     expect(sample(text, 'catalog_sync_provider_requests_total', { outcome: 'ok' })).toBe(1);
+    expect(sample(text, 'catalog_sync_subscription_events_dropped_total', {})).toBe(1);
     expect(sample(text, 'catalog_sync_outbox_backlog')).toBe(3);
     expect(sample(text, 'catalog_sync_outbox_oldest_age_seconds')).toBe(1.5);
     expect(sample(text, 'catalog_sync_consumer_lag', { group: 'g1' })).toBe(7);
