@@ -26,7 +26,8 @@ const baseShape = {
   // A bearer token for GET /metrics only (Prometheus' scrape credential); API tokens are accepted there too.
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // A worker holds a connection per write call in flight (Stripe: 5) and per inbound lane (8 a partition).
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(20),
   KAFKA_BROKERS: z
     .string()
     .min(1)
