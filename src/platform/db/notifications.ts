@@ -8,6 +8,7 @@ export interface Listener {
 }
 
 const RETRY_MS = { first: 500, max: 10_000 };
+const COALESCE_MS = 5;
 
 /**
  * LISTENs on one Postgres channel over a connection of its own (the ORM's pool hands connections out per query,
@@ -81,27 +82,25 @@ export function listen(databaseUrl: string, channel: string, onNotify: () => voi
  * NOTIFYs `channel` after every commit that inserted rows of `entity` (the outbox), so a LISTENing relay in another
  * process publishes at once. From outside those transactions, on purpose: a transaction that NOTIFYs takes a
  * cluster-wide lock at commit and holds it through its WAL flush (PostgreSQL async.c, PreCommit_Notify), so a
- * trigger would make every change's commit wait for every other's. Coalesced: one NOTIFY at a time per process,
- * one more after it if commits came meanwhile. Best effort: the relay still polls.
+ * trigger would make every change's commit wait for every other's. Coalesced: at most one NOTIFY per COALESCE_MS per
+ * process. Best effort: the relay still polls.
  */
 export function notifyAfterCommit(orm: Orm, entity: EntityName, channel: string, logger: Logger): void {
   const className = typeof entity === 'string' ? entity : (entity as { name: string }).name;
   const committing = new WeakSet<object>();
-  let sending = false;
-  let again = false;
-  const send = async (): Promise<void> => {
-    if (sending) return void (again = true);
-    sending = true;
-    try {
-      do {
-        again = false;
-        await orm.em.fork().execute('select pg_notify(?, ?)', [channel, '']);
-      } while (again);
-    } catch (error) {
-      logger.debug('could not notify; the relay polls', { channel, error });
-    } finally {
-      sending = false;
-    }
+  let timer: NodeJS.Timeout | undefined;
+  // One NOTIFY per COALESCE_MS at most, for every commit before it: a busy worker commits hundreds of times a
+  // second, and each NOTIFY is a statement (and a wake-up of the relay, which takes them all in one round anyway).
+  const send = () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      orm.em
+        .fork()
+        .execute('select pg_notify(?, ?)', [channel, ''])
+        .catch((error: unknown) => logger.debug('could not notify; the relay polls', { channel, error }));
+    }, COALESCE_MS);
+    timer.unref();
   };
   const subscriber: EventSubscriber = {
     afterFlush({ em, uow }: FlushEventArgs) {
@@ -110,10 +109,10 @@ export function notifyAfterCommit(orm: Orm, entity: EntityName, channel: string,
       const trx = em.getTransactionContext<object>();
       if (trx)
         committing.add(trx); // notified once the transaction commits
-      else void send(); // the flush's own transaction has committed
+      else send(); // the flush's own transaction has committed
     },
     afterTransactionCommit({ transaction }: TransactionEventArgs) {
-      if (transaction && committing.delete(transaction)) void send();
+      if (transaction && committing.delete(transaction)) send();
     },
   };
   orm.em.getEventManager().registerSubscriber(subscriber);
