@@ -8,7 +8,7 @@ export interface Listener {
 }
 
 const RETRY_MS = { first: 500, max: 10_000 };
-const COALESCE_MS = 5;
+const COALESCE_MS = 1;
 
 /**
  * LISTENs on one Postgres channel over a connection of its own (the ORM's pool hands connections out per query,
