@@ -116,10 +116,15 @@ export class InboundWorker {
       const recheck = parseRecheck(body);
       for (const change of recheck ? [recheck] : this.provider.parseInbound(body)) {
         const lane = `${change.entityType}:${change.externalId}`;
+        // The same event twice in one chunk (a webhook delivered again at once): the copy runs after the first, in
+        // its lane, and is a duplicate by then.
+        const copy = chunkChanges.some(
+          (c) => c.eventId === change.eventId && `${c.entityType}:${c.externalId}` === lane,
+        );
         chunkChanges.push(change);
         lanes.set(lane, [
           ...(lanes.get(lane) ?? []),
-          () => this.handleChange(change, m, body, heartbeat, seen.has(change.eventId)),
+          () => this.handleChange(change, m, body, heartbeat, copy || seen.has(change.eventId)),
         ]);
       }
     }
