@@ -1,9 +1,8 @@
 // The Stripe and Salesforce emulators in their own processes (their CLIs, emulators/*/main.ts), each answering
 // every provider call after BENCH_LATENCY_MS, and the control calls the stages use.
-import { freePort } from '../../scripts/lib/services.mjs';
 import { signatureHeader } from '../../emulators/stripe/webhooks.js';
 import { getJson, postJson, request, runPool, type Reply } from './http.js';
-import { spawnNode, waitHttp, type Child } from './processes.js';
+import { startServer, type Child } from './processes.js';
 
 export const STRIPE_KEY = 'sk_test_bench';
 export const STRIPE_WEBHOOK_SECRET = 'whsec_bench';
@@ -43,15 +42,17 @@ export class StripeEmulatorProcess {
   ) {}
 
   static async start(latencyMs: number): Promise<StripeEmulatorProcess> {
-    const port = await freePort();
-    const child = spawnNode('stripe-emulator', 'emulators/stripe/main.js', [], {
-      STRIPE_EMULATOR_PORT: String(port),
-      STRIPE_SECRET_KEY: STRIPE_KEY,
-      STRIPE_WEBHOOK_SECRET,
-      STRIPE_EMULATOR_LATENCY_MS: String(latencyMs),
-    });
-    const url = `http://127.0.0.1:${port}`;
-    await waitHttp(child, `${url}/_emulator/health`);
+    const { child, url } = await startServer(
+      'stripe-emulator',
+      'emulators/stripe/main.js',
+      (port) => ({
+        STRIPE_EMULATOR_PORT: String(port),
+        STRIPE_SECRET_KEY: STRIPE_KEY,
+        STRIPE_WEBHOOK_SECRET,
+        STRIPE_EMULATOR_LATENCY_MS: String(latencyMs),
+      }),
+      '/_emulator/health',
+    );
     return new StripeEmulatorProcess(child, url);
   }
 
@@ -118,16 +119,18 @@ export class SalesforceEmulatorProcess {
   ) {}
 
   static async start(latencyMs: number): Promise<SalesforceEmulatorProcess> {
-    const port = await freePort();
-    const child = spawnNode('salesforce-emulator', 'emulators/salesforce/main.js', [], {
-      SALESFORCE_EMULATOR_PORT: String(port),
-      SALESFORCE_CLIENT_ID: SF_CLIENT_ID,
-      SALESFORCE_CLIENT_SECRET: SF_CLIENT_SECRET,
-      SALESFORCE_ORG_ID: SF_ORG_ID,
-      SALESFORCE_EMULATOR_LATENCY_MS: String(latencyMs),
-    });
-    const url = `http://127.0.0.1:${port}`;
-    await waitHttp(child, `${url}/_emulator/requests`);
+    const { child, url } = await startServer(
+      'salesforce-emulator',
+      'emulators/salesforce/main.js',
+      (port) => ({
+        SALESFORCE_EMULATOR_PORT: String(port),
+        SALESFORCE_CLIENT_ID: SF_CLIENT_ID,
+        SALESFORCE_CLIENT_SECRET: SF_CLIENT_SECRET,
+        SALESFORCE_ORG_ID: SF_ORG_ID,
+        SALESFORCE_EMULATOR_LATENCY_MS: String(latencyMs),
+      }),
+      '/_emulator/requests',
+    );
     return new SalesforceEmulatorProcess(child, url);
   }
 

@@ -1,9 +1,8 @@
 // The peer's process (bench/servers/peer.ts) as the stages drive it.
-import { freePort } from '../../scripts/lib/services.mjs';
 import type { StageContext } from './context.js';
 import { STRIPE_KEY, STRIPE_WEBHOOK_SECRET } from './emulators.js';
 import { getJson, postJson } from './http.js';
-import { spawnNode, waitHttp, type Child } from './processes.js';
+import { startServer, type Child } from './processes.js';
 import { PEER_DATABASE } from './stack.js';
 
 export type PeerMode = 'default' | 'revalidate';
@@ -15,16 +14,18 @@ export class Peer {
   ) {}
 
   static async start(ctx: StageContext): Promise<Peer> {
-    const port = await freePort();
-    const child = spawnNode('peer-stripe-sync-engine', 'bench/servers/peer.js', [], {
-      PORT: String(port),
-      PEER_DATABASE_URL: ctx.stack.dbUrl('bench_peer', PEER_DATABASE),
-      STRIPE_API_BASE: ctx.stack.stripe.url,
-      STRIPE_SECRET_KEY: STRIPE_KEY,
-      STRIPE_WEBHOOK_SECRET,
-    });
-    const url = `http://127.0.0.1:${port}`;
-    await waitHttp(child, `${url}/`, 60_000);
+    const { child, url } = await startServer(
+      'peer-stripe-sync-engine',
+      'bench/servers/peer.js',
+      (port) => ({
+        PORT: String(port),
+        PEER_DATABASE_URL: ctx.stack.dbUrl('bench_peer', PEER_DATABASE),
+        STRIPE_API_BASE: ctx.stack.stripe.url,
+        STRIPE_SECRET_KEY: STRIPE_KEY,
+        STRIPE_WEBHOOK_SECRET,
+      }),
+      '/',
+    );
     return new Peer(child, url);
   }
 

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../../scripts/lib/services.mjs';
+import { freePort, projectRoot } from '../../scripts/lib/services.mjs';
 import { sleep } from './deadline.js';
 import { request } from './http.js';
 
@@ -94,6 +94,22 @@ export function spawnNode(
   });
   fs.closeSync(out);
   return new Child(name, proc, logFile);
+}
+
+/**
+ * A server process on a free 127.0.0.1 port: `env(port)` tells it the port; resolves once `healthPath` answers 200.
+ */
+export async function startServer(
+  name: string,
+  script: string,
+  env: (port: number) => Record<string, string>,
+  healthPath: string,
+): Promise<{ child: Child; url: string }> {
+  const port = await freePort();
+  const child = spawnNode(name, script, [], env(port));
+  const url = `http://127.0.0.1:${port}`;
+  await waitHttp(child, `${url}${healthPath}`);
+  return { child, url };
 }
 
 /** Waits until `url` answers `status` (default 200); throws if the child exits first or after `timeoutMs`. */

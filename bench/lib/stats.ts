@@ -14,12 +14,6 @@ export function mean(xs: readonly number[]): number {
   return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-/** A running count sampled at time `t` (ms). */
-export interface Sample {
-  t: number;
-  n: number;
-}
-
 /**
  * The rate a backlog was worked off at, from arrival times (ms, any order): the calls arriving in each window [t, t + windowMs) that
  * starts at a call; peak over all of them, sustained the median of those starting a window after the first call
