@@ -97,9 +97,7 @@ export class InboundWorker {
    * another (an invoice bringing its customer in) is serialized by that record's lock, taken in the one lock order.
    */
   private async handleChunk(chunk: IncomingMessage[], heartbeat: () => Promise<void>): Promise<void> {
-    const lanes = new Map<string, Array<() => Promise<void>>>();
-    const chunkChanges: InboundChange[] = [];
-    let seen = new Set<string>();
+    const items: Array<{ change: InboundChange; m: IncomingMessage; body: unknown }> = [];
     for (const m of chunk) {
       let body: unknown;
       try {
@@ -114,26 +112,25 @@ export class InboundWorker {
         continue;
       }
       const recheck = parseRecheck(body);
-      for (const change of recheck ? [recheck] : this.provider.parseInbound(body)) {
-        const lane = `${change.entityType}:${change.externalId}`;
-        // The same event twice in one chunk (a webhook delivered again at once): the copy runs after the first, in
-        // its lane, and is a duplicate by then.
-        const copy = chunkChanges.some(
-          (c) => c.eventId === change.eventId && `${c.entityType}:${c.externalId}` === lane,
-        );
-        chunkChanges.push(change);
-        lanes.set(lane, [
-          ...(lanes.get(lane) ?? []),
-          () => this.handleChange(change, m, body, heartbeat, copy || seen.has(change.eventId)),
-        ]);
-      }
+      for (const change of recheck ? [recheck] : this.provider.parseInbound(body)) items.push({ change, m, body });
     }
     // Redeliveries (a webhook Stripe retried, a chunk given again after a failure) are skipped without a
     // transaction each: the chunk's event ids are looked up in the inbox in one statement.
-    seen = await this.seenEvents(chunkChanges.map((c) => c.eventId));
+    const seen = await this.seenEvents(items.map((i) => i.change.eventId));
+    const lanes = new Map<string, { events: Set<string>; tasks: Array<() => Promise<void>> }>();
+    for (const { change, m, body } of items) {
+      const key = `${change.entityType}:${change.externalId}`;
+      const lane = lanes.get(key) ?? { events: new Set<string>(), tasks: [] };
+      lanes.set(key, lane);
+      // The same event twice in one chunk (a webhook delivered again at once): the copy runs after the first, in
+      // its lane, and is a duplicate by then.
+      const duplicate = seen.has(change.eventId) || lane.events.has(change.eventId);
+      lane.events.add(change.eventId);
+      lane.tasks.push(() => this.handleChange(change, m, body, heartbeat, duplicate));
+    }
     const queue = [...lanes.values()];
     const runLane = async () => {
-      for (let lane = queue.shift(); lane; lane = queue.shift()) for (const task of lane) await task();
+      for (let lane = queue.shift(); lane; lane = queue.shift()) for (const task of lane.tasks) await task();
     };
     const results = await Promise.allSettled(Array.from({ length: Math.min(LANES, queue.length) }, runLane));
     // e.g. the database is down: the chunk is delivered again (what was applied is in the inbox: skipped then).
