@@ -150,7 +150,7 @@ async function byOurId(
     // the merge base, so edits made at the provider since then are kept.
     completeCreate(twin, def, externalId);
     await tx.flush();
-    await wakeChildren(tx, changes.catalogs?.childrenOf(def) ?? [], def, row.id, provider);
+    await wakeChildren(tx, changes.catalogs?.childrenOf(def) ?? [], def, [row.id], provider);
     return { mapping: twin };
   }
   if (!live || row.deletedAt) return { mapping: null };
@@ -220,7 +220,7 @@ async function link(
   await tx.flush();
   if (!same) await requeue(tx, def, local.id, provider);
   if (current.internalId !== local.id) await lacksOurId(tx, mapping);
-  await wakeChildren(tx, changes.catalogs?.childrenOf(def) ?? [], def, local.id, provider);
+  await wakeChildren(tx, changes.catalogs?.childrenOf(def) ?? [], def, [local.id], provider);
   return { outcome: 'linked', entityId: local.id };
 }
 

@@ -225,7 +225,11 @@ export class OutboundWorker {
         return work.filter((w) => !failed.has(w.snap.id)).map((w) => w.snap.id);
       }
       await adoptExisting(tx, def, this.provider.id, creating, found);
-      for (const c of creating) if (isLinked(c.mapping)) await this.linked(tx, def, c.snap.id);
+      await this.linked(
+        tx,
+        def,
+        creating.filter((c) => isLinked(c.mapping)).map((c) => c.snap.id),
+      );
       return work.map((w) => w.snap.id);
     });
     this.outcomes.reportAll(notes);
@@ -335,6 +339,7 @@ export class OutboundWorker {
       }
       // Errors from here on (database) roll back and redeliver: the writes above are idempotent.
       const again: string[] = [];
+      const linkedNow: string[] = [];
       for (const [i, w] of work.entries()) {
         const write = writes[i]!;
         const result = results[i] ?? {
@@ -347,7 +352,7 @@ export class OutboundWorker {
         if (result.ok) {
           if (w.mapping && !isLinked(w.mapping) && result.externalId) {
             completeCreate(w.mapping, def, result.externalId);
-            await this.linked(tx, def, w.snap.id);
+            linkedNow.push(w.snap.id);
           } else if (isLinked(w.mapping) && result.externalId && result.externalId !== w.mapping.externalId) {
             // The provider replaced its record (`WriteSucceeded.externalId`): the new one is the twin now.
             w.mapping.externalId = result.externalId;
@@ -379,6 +384,7 @@ export class OutboundWorker {
           await this.failed(tx, w, result.error, notes);
         }
       }
+      await this.linked(tx, def, linkedNow);
       return again;
     });
     this.outcomes.reportAll(notes);
@@ -454,9 +460,9 @@ export class OutboundWorker {
     return ready;
   }
 
-  /** A record just got its twin here: records waiting for it as their parent go out now. */
-  private async linked(tx: EntityManager, def: AnyCatalog, entityId: string): Promise<void> {
-    await wakeChildren(tx, this.catalogs.childrenOf(def), def, entityId, this.provider.id);
+  /** Records just got their twins here: records waiting for them as their parent go out now. */
+  private async linked(tx: EntityManager, def: AnyCatalog, entityIds: readonly string[]): Promise<void> {
+    await wakeChildren(tx, this.catalogs.childrenOf(def), def, entityIds, this.provider.id);
   }
 
   /** `maybeSent`: a create of this record may have been sent before (its intent was not started just now). */

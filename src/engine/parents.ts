@@ -52,17 +52,17 @@ export function markWaiting(state: SyncState, parent: ParentRef): void {
 }
 
 /**
- * A record was just linked at `provider`: its children waiting for that are queued again (oldest record first,
- * through the outbox, in the linking transaction).
+ * Records were just linked at `provider`: their children waiting for that are queued again (oldest record first,
+ * through the outbox, in the linking transaction). One read for all of them (a batch of creates links many).
  */
 export async function wakeChildren(
   tx: EntityManager,
   children: readonly AnyCatalog[],
   parent: AnyCatalog,
-  parentId: string,
+  parentIds: readonly string[],
   provider: ProviderId,
 ): Promise<number> {
-  if (children.length === 0) return 0;
+  if (children.length === 0 || parentIds.length === 0) return 0;
   // Skip the waiting children another transaction holds: it is either that child's own worker, blocked reading
   // this parent's link (it sees the link once we commit, and writes the child), or a change of the child, whose
   // event checks the parent again. Waiting for it instead would lock child after parent, the reverse of the
@@ -72,21 +72,24 @@ export async function wakeChildren(
     {
       provider,
       waitingForType: parent.entityType,
-      waitingForId: parentId,
+      waitingForId: parentIds.length === 1 ? parentIds[0]! : { $in: [...parentIds] },
       entityType: { $in: children.map((c) => c.entityType) },
     },
     { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
   );
-  // Oldest record first, all under the parent's id as message key: one partition, so they go out in that order.
-  const queued: Array<{ child: AnyCatalog; id: string; createdAt: number }> = [];
+  // Oldest record first, each under its parent's id as message key: one partition per parent, so a parent's
+  // children go out in that order.
+  const queued: Array<{ child: AnyCatalog; id: string; parentId: string; createdAt: number }> = [];
   for (const child of children) {
-    const ids = waiting.filter((s) => s.entityType === child.entityType).map((s) => s.entityId);
-    if (ids.length === 0) continue;
-    const rows = await tx.find(child.entity, { id: { $in: ids } } as never);
-    for (const r of rows) queued.push({ child, id: r.id, createdAt: r.createdAt.getTime() });
+    const states = waiting.filter((s) => s.entityType === child.entityType);
+    if (states.length === 0) continue;
+    const parentOf = new Map(states.map((s) => [s.entityId, s.waitingForId!]));
+    const rows = await tx.find(child.entity, { id: { $in: [...parentOf.keys()] } } as never);
+    for (const r of rows)
+      queued.push({ child, id: r.id, parentId: parentOf.get(r.id)!, createdAt: r.createdAt.getTime() });
   }
   queued.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-  for (const q of queued) await requeue(tx, q.child, q.id, provider, parentId);
+  for (const q of queued) await requeue(tx, q.child, q.id, provider, q.parentId);
   return waiting.length;
 }
 
