@@ -11,6 +11,13 @@ import type { IncomingMessage, KafkaTransport, Subscription } from '../platform/
 import type { ConsumerGroup, Metrics } from '../platform/metrics.js';
 import type { ApplyResult } from './apply-remote.js';
 import { Backfill } from './backfill.js';
+import {
+  applyInboundBatch,
+  type InboundBatchOutcome,
+  type InboundOutcome,
+  type InboundRecord,
+  type SettledEvent,
+} from './inbound-batch.js';
 import type { Catalogs } from './catalogs.js';
 import type { CatalogChanges } from './changes.js';
 import { DeadLetter, ExternalMapping, InboxEvent } from './entities/index.js';
@@ -18,6 +25,7 @@ import type { SyncHistory } from './sync-history.js';
 import { OutcomeReporter, type SyncOutcome } from './outcomes.js';
 import { LOCK_TIMEOUT } from './outbound-worker.js';
 import { applyProviderChange } from './provider-change.js';
+import { lockRemoteRecord } from './record-locks.js';
 import { parseRecheck } from './recheck.js';
 import { parseResync, type ResyncMessage } from './resync.js';
 
@@ -25,7 +33,13 @@ function isConstraintViolation(err: unknown): boolean {
   return err instanceof UniqueConstraintViolationException || err instanceof ForeignKeyConstraintViolationException;
 }
 
-export type InboundOutcome = ApplyResult['outcome'] | 'duplicate' | 'echo';
+export type { InboundOutcome };
+
+/** A provider record's messages in a chunk, in order; `duplicate`: its event was seen before. */
+interface Lane {
+  items: Array<{ change: InboundChange; m: IncomingMessage; body: unknown; duplicate: boolean }>;
+  events: Set<string>;
+}
 
 /** Messages of a partition handled (and marked done) together. */
 const CHUNK = 50;
@@ -117,25 +131,69 @@ export class InboundWorker {
     // Redeliveries (a webhook Stripe retried, a chunk given again after a failure) are skipped without a
     // transaction each: the chunk's event ids are looked up in the inbox in one statement.
     const seen = await this.seenEvents(items.map((i) => i.change.eventId));
-    const lanes = new Map<string, { events: Set<string>; tasks: Array<() => Promise<void>> }>();
+    const lanes = new Map<string, Lane>();
     for (const { change, m, body } of items) {
       const key = `${change.entityType}:${change.externalId}`;
-      const lane = lanes.get(key) ?? { events: new Set<string>(), tasks: [] };
+      const lane = lanes.get(key) ?? { items: [], events: new Set<string>() };
       lanes.set(key, lane);
-      // The same event twice in one chunk (a webhook delivered again at once): the copy runs after the first, in
-      // its lane, and is a duplicate by then.
+      // The same event twice in one chunk (a webhook delivered again at once): the copy is a duplicate.
       const duplicate = seen.has(change.eventId) || lane.events.has(change.eventId);
       lane.events.add(change.eventId);
-      lane.tasks.push(() => this.handleChange(change, m, body, heartbeat, duplicate));
+      lane.items.push({ change, m, body, duplicate });
     }
-    const queue = [...lanes.values()];
+    const together = await this.settleTogether(lanes);
+    const queue = [...lanes].filter(([key]) => !together.has(key)).map(([, lane]) => lane);
     const runLane = async () => {
-      for (let lane = queue.shift(); lane; lane = queue.shift()) for (const task of lane.tasks) await task();
+      for (let lane = queue.shift(); lane; lane = queue.shift())
+        for (const { change, m, body, duplicate } of lane.items)
+          await this.handleChange(change, m, body, heartbeat, duplicate);
     };
     const results = await Promise.allSettled(Array.from({ length: Math.min(LANES, queue.length) }, runLane));
     // e.g. the database is down: the chunk is delivered again (what was applied is in the inbox: skipped then).
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  /**
+   * Settles the chunk's records that can be settled together (`applyInboundBatch`: new records and echoes) in one
+   * transaction; returns their lane keys. The others, and all of them if that transaction fails (e.g. a deadlock
+   * with an import), go record by record.
+   */
+  private async settleTogether(lanes: ReadonlyMap<string, Lane>): Promise<Set<string>> {
+    const records: Array<InboundRecord & { key: string }> = [];
+    for (const [key, lane] of lanes) {
+      const { entityType, externalId } = lane.items[0]!.change;
+      const adapter = this.adapters.get(entityType);
+      const events = lane.items.filter((i) => !i.duplicate).map((i) => i.change);
+      if (!adapter || !this.catalogs.has(entityType) || events.length === 0) continue;
+      records.push({ key, def: this.catalogs.get(entityType), adapter, externalId, events });
+    }
+    if (records.length === 0) return new Set();
+    const startedAt = Date.now();
+    let outcome: InboundBatchOutcome;
+    try {
+      outcome = await this.orm.em.fork().transactional(async (tx) => {
+        await tx.execute(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
+        return applyInboundBatch(tx, this.changes, this.provider.id, records);
+      });
+    } catch (error) {
+      this.log.warn('inbound chunk could not be applied at once; applying its records one by one', { error });
+      return new Set();
+    }
+    const left = new Set(outcome.rest);
+    const together = new Set(records.filter((r) => !left.has(r)).map((r) => r.key));
+    const settled = new Map(outcome.settled.map((s) => [s.eventId, s]));
+    for (const key of together) {
+      for (const { change, duplicate } of lanes.get(key)!.items) {
+        const s: Omit<SettledEvent, 'eventId'> = (!duplicate && settled.get(change.eventId)) || {
+          outcome: 'duplicate',
+        };
+        const level = s.outcome === 'skipped' ? 'warn' : 'info';
+        this.outcomes.report(note(change, s.outcome, startedAt, { entityId: s.entityId, reason: s.reason, level }));
+        this.onOutcome?.(change, s.outcome);
+      }
+    }
+    return together;
   }
 
   private async handleChange(
@@ -222,6 +280,9 @@ export class InboundWorker {
     } else {
       result = await em.transactional(async (tx) => {
         await tx.execute(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
+        // The record's lock before its event's claim, as a chunk applied together takes them (inbound-batch.ts): a
+        // transaction waiting on an unclaimed event id never holds what the claiming one waits for.
+        await lockRemoteRecord(tx, provider, change.externalId);
         // Claim the event id in the same transaction as the change: a crash before commit redoes both.
         const claimed = await tx.execute<{ id: string }[]>(
           'insert into inbox_event (id, provider, event_id, received_at) values (?, ?, ?, now()) on conflict do nothing returning id',
