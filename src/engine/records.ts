@@ -60,6 +60,26 @@ export const records = {
     return row;
   },
 
+  /** `lock` for many rows at once: one statement, locking in id order (two such never wait on each other in a cycle). */
+  async lockMany<F extends FieldValues>(
+    tx: EntityManager,
+    def: CatalogDefinition<F>,
+    ids: readonly string[],
+  ): Promise<CatalogRow<F>[]> {
+    if (ids.length === 0) return [];
+    const rows = await tx.find(def.entity, { id: { $in: [...new Set(ids)] } } as never, {
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+      orderBy: { id: 'asc' } as never,
+    });
+    const trx = tx.getTransactionContext<object>();
+    if (trx) {
+      const held = lockedRows.get(trx) ?? new Set<string>();
+      for (const row of rows) held.add(`${def.entityType}:${row.id}`);
+      lockedRows.set(trx, held);
+    }
+    return rows;
+  },
+
   /** A new row, checked and added to the unit of work; written by the caller's next flush (many at once). */
   build<F extends FieldValues>(
     tx: EntityManager,
@@ -96,12 +116,27 @@ export const records = {
         currentVersion: row.version,
       });
     }
+    const changed = records.assign(def, row, fields, moves);
+    if (changed) await tx.flush();
+    return { row, changed };
+  },
+
+  /**
+   * Sets the given fields (normalized: `def.normalize`) on a row the transaction holds locked, checked against the
+   * catalog's lifecycle; whether anything changed. Written (and the version bumped) by the caller's next flush, which may write many rows.
+   */
+  assign<F extends FieldValues>(
+    def: CatalogDefinition<F>,
+    row: CatalogRow<F>,
+    input: RawValues<F>,
+    moves: Moves,
+  ): boolean {
+    const fields = def.normalize(input);
     const changes = def.fields.filter((f) => fields[f] !== undefined && fields[f] !== row[f]);
-    if (changes.length === 0) return { row, changed: false };
+    if (changes.length === 0) return false;
     checkLifecycle(def, row as { id: string } & Partial<F>, fields, changes, moves);
     for (const f of changes) (row as FieldValues)[f] = fields[f]!;
-    await tx.flush();
-    return { row, changed: true };
+    return true;
   },
 
   async delete<F extends FieldValues>(

@@ -66,9 +66,25 @@ export async function markChanged(
   providers: readonly ProviderId[],
   heldBy: ProviderId | undefined,
 ): Promise<void> {
+  await markChangedMany(em, entityType, [{ entityId, version, heldBy }], providers);
+}
+
+/** `markChanged` for many records of one catalog: their sync states and mappings are read once for all. */
+export async function markChangedMany(
+  em: EntityManager,
+  entityType: EntityType,
+  changed: readonly { entityId: string; version: number; heldBy: ProviderId | undefined }[],
+  providers: readonly ProviderId[],
+): Promise<void> {
+  if (changed.length === 0) return;
+  const ids = changed.map((c) => c.entityId);
+  const entityId = ids.length === 1 ? ids[0]! : { $in: ids };
   const existing = await em.find(SyncState, { entityType, entityId });
   const mappings = await em.find(ExternalMapping, { entityType, entityId });
-  setStates(em, entityType, entityId, version, providers, heldBy, existing, mappings);
+  for (const c of changed) {
+    const of = <T extends { entityId: string }>(list: readonly T[]) => list.filter((x) => x.entityId === c.entityId);
+    setStates(em, entityType, c.entityId, c.version, providers, c.heldBy, of(existing), of(mappings));
+  }
 }
 
 /**
