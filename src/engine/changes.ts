@@ -8,13 +8,14 @@ import {
   type RawValues,
 } from '../core/catalog.js';
 import type { Origin, ProviderId } from '../core/enums.js';
+import { ConflictError, ValidationError } from '../core/errors.js';
 import { catalogTopic } from '../core/topics.js';
 import { inTransaction } from '../platform/db/orm.js';
 import type { Catalogs } from './catalogs.js';
 import { enqueue } from './outbox.js';
 import { checkNoLiveChildren, checkParentsLive } from './parents.js';
 import { records } from './records.js';
-import { markChanged, markNew } from './sync-states.js';
+import { markChanged, markChangedMany, markNew } from './sync-states.js';
 
 /**
  * Where a change comes from. `heldBy`: the provider it came from, when that provider already holds exactly the
@@ -94,6 +95,39 @@ export class CatalogChanges {
       if (changed) await this.record(tx, def, row, 'updated', source);
       return row;
     });
+  }
+
+  /**
+   * Changes of many records, written together (an inbound chunk): every row in one flush, then their events and
+   * sync states in another. Each row must be locked by the caller in this transaction (`records.lockMany`). Per
+   * item: whether it changed, or the ValidationError / ConflictError that refused it (nothing of it is written).
+   * Parents are not checked: callers pass records of catalogs without parents.
+   */
+  async updateMany<F extends FieldValues>(
+    tx: EntityManager,
+    def: CatalogDefinition<F>,
+    items: readonly { row: CatalogRow<F>; input: RawValues<F>; source: ChangeSource }[],
+  ): Promise<Array<boolean | ValidationError | ConflictError>> {
+    const outcomes = items.map(({ row, input, source }) => {
+      try {
+        return records.assign(def, row, def.normalize(input), source.origin === LOCAL.origin ? 'step' : 'path');
+      } catch (err) {
+        if (err instanceof ValidationError || err instanceof ConflictError) return err;
+        throw err;
+      }
+    });
+    const changed = items.filter((_, i) => outcomes[i] === true);
+    if (changed.length === 0) return outcomes;
+    await tx.flush(); // the new versions, which the events carry
+    for (const { row, source } of changed) this.stage(tx, def, row, 'updated', source);
+    await markChangedMany(
+      tx,
+      def.entityType,
+      changed.map(({ row, source }) => ({ entityId: row.id, version: row.version, heldBy: source.heldBy })),
+      this.providersFor(def.entityType),
+    );
+    await tx.flush();
+    return outcomes;
   }
 
   async delete<F extends FieldValues>(

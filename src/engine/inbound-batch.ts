@@ -1,16 +1,25 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import type { AnyCatalog, FieldValues } from '../core/catalog.js';
+import { LockMode } from '@mikro-orm/core';
+import {
+  fieldsOf,
+  type AnyCatalog,
+  type CatalogRow,
+  type CatalogRowBase,
+  type FieldValues,
+  type RawValues,
+} from '../core/catalog.js';
 import type { ProviderId } from '../core/enums.js';
 import type { EntityAdapter, InboundChange, RemoteRecord } from '../core/provider.js';
-import { judgeEvent } from '../core/sync-rules.js';
+import { judgeEvent, judgeRemoteRecord } from '../core/sync-rules.js';
 import { settleEach } from '../platform/concurrency.js';
 import type { ApplyResult } from './apply-remote.js';
 import type { CatalogChanges } from './changes.js';
-import { ExternalMapping } from './entities/index.js';
+import { ExternalMapping, SyncState } from './entities/index.js';
 import { applyImportPage } from './import-page.js';
 import { lockRemoteRecords } from './record-locks.js';
-import { isUuid } from './records.js';
+import { isLinked, rememberHeld } from './mappings.js';
+import { isUuid, records } from './records.js';
 
 export type InboundOutcome = ApplyResult['outcome'] | 'duplicate' | 'echo';
 
@@ -40,25 +49,26 @@ export interface InboundBatchOutcome {
 const READS_IN_FLIGHT = 8;
 
 /**
- * The records of an inbound chunk, set-based, in the caller's transaction: the two cases that make up nearly all of
- * a busy webhook stream are settled together with a fixed number of statements (locks, reads, one multi-row
- * insert per table), like an import page (`applyImportPage`):
+ * The records of an inbound chunk, set-based, in the caller's transaction: the cases that make up nearly all of a
+ * busy webhook stream are settled together with a fixed number of statements (locks, reads, one multi-row write
+ * per table), like an import page (`applyImportPage`):
  * - linked, and every event an echo (announces what the provider last held, or is marked ours): nothing to apply;
  * - not linked and carrying no id of ours: its current record is read from the provider (never the payload) and,
- *   if nothing local has its natural key, created.
- * Everything else (a change of a linked record, a delete, our id on it, a parent field, a failed read, a natural
- * key taken here) is returned for the record-by-record path, which waits out our writes and merges field by field.
- * The locks are that path's, in its order (provider records, then natural keys), and a record's events are claimed
- * after its lock, as that path does, so the two never wait on each other in a cycle.
+ *   if nothing local has its natural key, created;
+ * - linked and changed at the provider (catalogs without a lifecycle): merged field by field (`mergeLinked`).
+ * Everything else (a delete, our id on an unlinked record, a parent field, a lifecycle, a failed read, a natural
+ * key taken here) is returned for the record-by-record path. The locks are that path's, in its order (provider
+ * records, natural keys, rows, sync states), and a record's events are claimed after its lock, as that path does,
+ * so the two never wait on each other in a cycle.
  */
 export async function applyInboundBatch(
   tx: EntityManager,
   changes: CatalogChanges,
   provider: ProviderId,
-  records: readonly InboundRecord[],
+  batch: readonly InboundRecord[],
 ): Promise<InboundBatchOutcome> {
   const rest: InboundRecord[] = [];
-  const candidates = records.filter((r) => {
+  const candidates = batch.filter((r) => {
     const together =
       !r.def.parents?.length && r.events.every((e) => !e.announced?.deleted && !carriesOurId(e.announced));
     if (!together) rest.push(r);
@@ -75,8 +85,9 @@ export async function applyInboundBatch(
     externalId: { $in: [...new Set(candidates.map((r) => r.externalId))] },
   });
   const mappingOf = new Map(linked.map((m) => [`${m.entityType}:${m.externalId}`, m]));
-  const done: Array<{ record: InboundRecord; result: Omit<SettledEvent, 'eventId'> }> = [];
+  const done: Done[] = [];
   const toRead: InboundRecord[] = [];
+  const toMerge = new Map<AnyCatalog, Linked[]>();
   for (const record of candidates) {
     const mapping = mappingOf.get(`${record.def.entityType}:${record.externalId}`);
     if (!mapping) {
@@ -94,7 +105,8 @@ export async function applyInboundBatch(
         }) === 'echo',
     );
     if (echoes) done.push({ record, result: { outcome: 'echo', entityId: mapping.entityId } });
-    else rest.push(record);
+    else if (record.def.lifecycle || !isLinked(mapping)) rest.push(record);
+    else toMerge.set(record.def, [...(toMerge.get(record.def) ?? []), { record, entityId: mapping.entityId }]);
   }
   const reads = await settleEach(toRead, READS_IN_FLIGHT, (r) => r.adapter.fetch(r.externalId));
   const currentByDef = new Map<AnyCatalog, Map<string, { record: InboundRecord; current: RemoteRecord }>>();
@@ -118,6 +130,8 @@ export async function applyInboundBatch(
       done.push({ record: page.get(externalId)!.record, result });
     for (const current of outcome.rest) rest.push(page.get(current.externalId)!.record);
   }
+  // After the creates: the record-by-record path takes natural keys before rows too.
+  for (const [def, linkedRecords] of toMerge) await mergeLinked(tx, changes, provider, def, linkedRecords, done, rest);
   const claimed = await claim(
     tx,
     provider,
@@ -140,6 +154,102 @@ export async function applyInboundBatch(
     });
   });
   return { settled, rest };
+}
+
+type Done = { record: InboundRecord; result: Omit<SettledEvent, 'eventId'> };
+/** A linked record and the id of its local record, as read under its provider record's lock. */
+type Linked = { record: InboundRecord; entityId: string };
+
+/**
+ * Changes of linked records of one catalog (without a lifecycle), as the record-by-record path applies them
+ * (`applyRemoteRecord`'s merge), together: their rows and then their sync states with this provider are locked in id
+ * order, which waits out any write of ours to them (the outbound worker holds its sync state across the call);
+ * then their mappings are read again and each current record is read from the provider and merged field by field
+ * (`judgeRemoteRecord`). A record that must be deleted, or whose read failed, is left to that path.
+ */
+async function mergeLinked(
+  tx: EntityManager,
+  changes: CatalogChanges,
+  provider: ProviderId,
+  def: AnyCatalog,
+  linked: readonly Linked[],
+  done: Done[],
+  rest: InboundRecord[],
+): Promise<void> {
+  const entityType = def.entityType;
+  const ids = linked.map((l) => l.entityId);
+  const rows = new Map((await records.lockMany(tx, def, ids)).map((r) => [r.id, r]));
+  await tx.find(
+    SyncState,
+    { entityType, entityId: { $in: ids }, provider },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { entityId: 'asc' } },
+  );
+  // As our write left them (the lock above waited for it).
+  const mappings = await tx.find(ExternalMapping, { provider, entityType, entityId: { $in: ids } }, { refresh: true });
+  const mappingOf = new Map(mappings.map((m) => [m.externalId, m]));
+  const toRead: Array<{ record: InboundRecord; mapping: ExternalMapping; row: CatalogRowBase }> = [];
+  for (const { record } of linked) {
+    const mapping = mappingOf.get(record.externalId);
+    const row = mapping && rows.get(mapping.entityId);
+    if (!mapping || !row) {
+      rest.push(record);
+      continue;
+    }
+    const ours = record.events.every(
+      (e) =>
+        judgeEvent(def, { alreadySeen: false, markedOurs: e.markedOurs, announced: e.announced, link: mapping }) ===
+        'echo',
+    );
+    if (ours)
+      done.push({
+        record,
+        result: { outcome: 'unchanged', entityId: row.id, reason: 'our own write, already recorded' },
+      });
+    else toRead.push({ record, mapping, row });
+  }
+  const reads = await settleEach(toRead, READS_IN_FLIGHT, (r) => r.record.adapter.fetch(r.record.externalId));
+  const merges: Array<
+    (typeof toRead)[number] & { current: RemoteRecord; holds: boolean; changed: Partial<FieldValues> }
+  > = [];
+  reads.forEach((read, i) => {
+    const item = toRead[i]!;
+    const current = read.status === 'fulfilled' ? read.value : undefined;
+    if (!current || current.deleted) return void rest.push(item.record);
+    const local = {
+      values: fieldsOf(def, item.row as CatalogRow<FieldValues>) as FieldValues,
+      deleted: item.row.deletedAt != null,
+    };
+    const verdict = judgeRemoteRecord(def, current, item.mapping, local);
+    const entityId = item.row.id;
+    if (verdict.action === 'ignore')
+      done.push({ record: item.record, result: { outcome: 'unchanged', entityId, reason: verdict.reason } });
+    else if (verdict.action === 'skip')
+      done.push({ record: item.record, result: { outcome: 'skipped', entityId, reason: verdict.reason } });
+    else if (verdict.action === 'merge')
+      merges.push({ ...item, current, holds: verdict.providerHoldsResult, changed: verdict.changed });
+    else rest.push(item.record);
+  });
+  const written = await changes.updateMany(
+    tx,
+    def,
+    merges.map((m) => ({
+      row: m.row as CatalogRow<FieldValues>,
+      input: m.changed as RawValues<FieldValues>,
+      source: { origin: provider, heldBy: m.holds ? provider : undefined },
+    })),
+  );
+  merges.forEach((m, i) => {
+    const outcome = written[i]!;
+    const entityId = m.row.id;
+    if (outcome instanceof Error) {
+      done.push({ record: m.record, result: { outcome: 'skipped', entityId, reason: outcome.message } });
+      return;
+    }
+    rememberHeld(m.mapping, def, m.current.values, m.holds ? m.row.version : null);
+    if (m.current.internalId !== entityId) m.mapping.carriesOurId = false; // stored with its next write
+    done.push({ record: m.record, result: { outcome: outcome ? 'updated' : 'unchanged', entityId } });
+  });
+  await tx.flush();
 }
 
 /** Claims the event ids in the inbox (one statement); returns those not claimed before. */
