@@ -69,8 +69,7 @@ export async function applyInboundBatch(
 ): Promise<InboundBatchOutcome> {
   const rest: InboundRecord[] = [];
   const candidates = batch.filter((r) => {
-    const together =
-      !r.def.parents?.length && r.events.every((e) => !e.announced?.deleted && !carriesOurId(e.announced));
+    const together = !r.def.parents?.length && r.events.every((e) => !e.announced?.deleted);
     if (!together) rest.push(r);
     return together;
   });
@@ -91,8 +90,9 @@ export async function applyInboundBatch(
   for (const record of candidates) {
     const mapping = mappingOf.get(`${record.def.entityType}:${record.externalId}`);
     if (!mapping) {
-      // Marked ours but not linked: our create's reply is in flight or lost; that path adopts what it made.
-      (record.events.some((e) => e.markedOurs) ? rest : toRead).push(record);
+      // Ours but not linked (marked ours, or carrying our id): our create's reply is in flight or lost, or the
+      // record is a leftover; that path adopts or deletes what it made.
+      (record.events.some((e) => e.markedOurs || carriesOurId(e.announced)) ? rest : toRead).push(record);
       continue;
     }
     const echoes = record.events.every(
