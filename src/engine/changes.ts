@@ -108,7 +108,9 @@ export class CatalogChanges {
     def: CatalogDefinition<F>,
     items: readonly { row: CatalogRow<F>; input: RawValues<F>; source: ChangeSource }[],
   ): Promise<Array<boolean | ValidationError | ConflictError>> {
+    if (def.parents?.length) throw new Error(`updateMany: ${def.label} has parents; use update`);
     const outcomes = items.map(({ row, input, source }) => {
+      if (row.deletedAt) return new ConflictError(`${def.label} ${row.id} is deleted`);
       try {
         return records.assign(def, row, def.normalize(input), source.origin === LOCAL.origin ? 'step' : 'path');
       } catch (err) {

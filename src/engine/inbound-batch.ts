@@ -12,7 +12,7 @@ import {
 import type { ProviderId } from '../core/enums.js';
 import type { EntityAdapter, InboundChange, RemoteRecord } from '../core/provider.js';
 import { judgeEvent, judgeRemoteRecord } from '../core/sync-rules.js';
-import { settleEach } from '../platform/concurrency.js';
+import { settleWithin, type Outcome } from '../platform/concurrency.js';
 import type { ApplyResult } from './apply-remote.js';
 import type { CatalogChanges } from './changes.js';
 import { ExternalMapping, SyncState } from './entities/index.js';
@@ -43,10 +43,22 @@ export interface InboundBatchOutcome {
   settled: SettledEvent[];
   /** Left for the record-by-record path (`applyProviderChange`); none of their events is claimed. */
   rest: InboundRecord[];
+  /**
+   * The provider read of each record of `rest` that was read here and failed, or had not answered within
+   * READ_WAIT_MS: that path waits for it and takes a failure as its own first read's (waits and reads again if
+   * retryable, dead-letters the change if not), so a slow or refused read is neither repeated at once nor holds up
+   * the chunk's other records (and their locks).
+   */
+  earlierReads: Map<InboundRecord, Promise<unknown>>;
 }
 
 /** Re-reads in flight at once (each waits on the provider's latency and our share of its rate limit). */
 const READS_IN_FLIGHT = 8;
+/**
+ * How long the chunk waits for its reads (a chunk's 50 take about 0.5 s at Stripe's rate limit); a read still
+ * going then (jsforce retries a failed GET up to 5 times, 0.5 s doubling) leaves its record to the other path.
+ */
+const READ_WAIT_MS = 2000;
 
 /**
  * The records of an inbound chunk, set-based, in the caller's transaction: the cases that make up nearly all of a
@@ -68,12 +80,13 @@ export async function applyInboundBatch(
   batch: readonly InboundRecord[],
 ): Promise<InboundBatchOutcome> {
   const rest: InboundRecord[] = [];
+  const earlierReads = new Map<InboundRecord, Promise<unknown>>();
   const candidates = batch.filter((r) => {
     const together = !r.def.parents?.length && r.events.every((e) => !e.announced?.deleted);
     if (!together) rest.push(r);
     return together;
   });
-  if (candidates.length === 0) return { settled: [], rest };
+  if (candidates.length === 0) return { settled: [], rest, earlierReads };
   await lockRemoteRecords(
     tx,
     provider,
@@ -95,26 +108,20 @@ export async function applyInboundBatch(
       (record.events.some((e) => e.markedOurs || carriesOurId(e.announced)) ? rest : toRead).push(record);
       continue;
     }
-    const echoes = record.events.every(
-      (e) =>
-        judgeEvent(record.def, {
-          alreadySeen: false,
-          markedOurs: e.markedOurs,
-          announced: e.announced,
-          link: mapping,
-        }) === 'echo',
-    );
-    if (echoes) done.push({ record, result: { outcome: 'echo', entityId: mapping.entityId } });
+    const echoes = echoesOf(record, mapping);
+    if (echoes.size === record.events.length)
+      done.push({ record, result: { outcome: 'echo', entityId: mapping.entityId } });
     else if (record.def.lifecycle || !isLinked(mapping)) rest.push(record);
     else toMerge.set(record.def, [...(toMerge.get(record.def) ?? []), { record, entityId: mapping.entityId }]);
   }
-  const reads = await settleEach(toRead, READS_IN_FLIGHT, (r) => r.adapter.fetch(r.externalId));
+  const reads = await settleWithin(toRead, READS_IN_FLIGHT, READ_WAIT_MS, (r) => r.adapter.fetch(r.externalId));
   const currentByDef = new Map<AnyCatalog, Map<string, { record: InboundRecord; current: RemoteRecord }>>();
   reads.forEach((read, i) => {
     const record = toRead[i]!;
-    const current = read.status === 'fulfilled' ? read.value : undefined;
-    // A failed read is retried (or dead-lettered) by that path, record by record.
-    if (!current || current.deleted || carriesOurId(current)) return void rest.push(record);
+    const current = settledRead(read, record, earlierReads);
+    // (A read answered with another id, e.g. Salesforce's 18-character form of a 15-character one: judged there.)
+    if (!current || current.deleted || carriesOurId(current) || current.externalId !== record.externalId)
+      return void rest.push(record);
     const page = currentByDef.get(record.def) ?? new Map();
     currentByDef.set(record.def, page.set(record.externalId, { record, current }));
   });
@@ -131,17 +138,20 @@ export async function applyInboundBatch(
     for (const current of outcome.rest) rest.push(page.get(current.externalId)!.record);
   }
   // After the creates: the record-by-record path takes natural keys before rows too.
-  for (const [def, linkedRecords] of toMerge) await mergeLinked(tx, changes, provider, def, linkedRecords, done, rest);
+  for (const [def, linkedRecords] of toMerge)
+    await mergeLinked(tx, changes, provider, def, linkedRecords, done, rest, earlierReads);
   const claimed = await claim(
     tx,
     provider,
     done.flatMap((d) => d.record.events.map((e) => e.eventId)),
   );
-  // The record was applied once, for all its events: the first one claimed carries the result.
-  const settled = done.flatMap(({ record, result }) => {
+  // The record was applied once, for all its events: echoes are reported as such, the first other one claimed
+  // carries the result.
+  const settled = done.flatMap(({ record, result, echoes }) => {
     let first = true;
     return record.events.map((e): SettledEvent => {
       if (!claimed.has(e.eventId)) return { eventId: e.eventId, outcome: 'duplicate', entityId: result.entityId };
+      if (echoes?.has(e.eventId)) return { eventId: e.eventId, outcome: 'echo', entityId: result.entityId };
       if (!first)
         return {
           eventId: e.eventId,
@@ -153,10 +163,11 @@ export async function applyInboundBatch(
       return { eventId: e.eventId, ...result };
     });
   });
-  return { settled, rest };
+  return { settled, rest, earlierReads };
 }
 
-type Done = { record: InboundRecord; result: Omit<SettledEvent, 'eventId'> };
+/** `echoes`: the events judged echoes of our writes (reported as such; the result goes to the first other one). */
+type Done = { record: InboundRecord; result: Omit<SettledEvent, 'eventId'>; echoes?: ReadonlySet<string> };
 /** A linked record and the id of its local record, as read under its provider record's lock. */
 type Linked = { record: InboundRecord; entityId: string };
 
@@ -175,6 +186,7 @@ async function mergeLinked(
   linked: readonly Linked[],
   done: Done[],
   rest: InboundRecord[],
+  earlierReads: Map<InboundRecord, Promise<unknown>>,
 ): Promise<void> {
   const entityType = def.entityType;
   const ids = linked.map((l) => l.entityId);
@@ -187,7 +199,8 @@ async function mergeLinked(
   // As our write left them (the lock above waited for it).
   const mappings = await tx.find(ExternalMapping, { provider, entityType, entityId: { $in: ids } }, { refresh: true });
   const mappingOf = new Map(mappings.map((m) => [m.externalId, m]));
-  const toRead: Array<{ record: InboundRecord; mapping: ExternalMapping; row: CatalogRowBase }> = [];
+  const toRead: Array<{ record: InboundRecord; mapping: ExternalMapping; row: CatalogRowBase; echoes: Set<string> }> =
+    [];
   for (const { record } of linked) {
     const mapping = mappingOf.get(record.externalId);
     const row = mapping && rows.get(mapping.entityId);
@@ -195,25 +208,23 @@ async function mergeLinked(
       rest.push(record);
       continue;
     }
-    const ours = record.events.every(
-      (e) =>
-        judgeEvent(def, { alreadySeen: false, markedOurs: e.markedOurs, announced: e.announced, link: mapping }) ===
-        'echo',
-    );
-    if (ours)
+    const echoes = echoesOf(record, mapping);
+    if (echoes.size === record.events.length)
       done.push({
         record,
         result: { outcome: 'unchanged', entityId: row.id, reason: 'our own write, already recorded' },
       });
-    else toRead.push({ record, mapping, row });
+    else toRead.push({ record, mapping, row, echoes });
   }
-  const reads = await settleEach(toRead, READS_IN_FLIGHT, (r) => r.record.adapter.fetch(r.record.externalId));
+  const reads = await settleWithin(toRead, READS_IN_FLIGHT, READ_WAIT_MS, (r) =>
+    r.record.adapter.fetch(r.record.externalId),
+  );
   const merges: Array<
     (typeof toRead)[number] & { current: RemoteRecord; holds: boolean; changed: Partial<FieldValues> }
   > = [];
   reads.forEach((read, i) => {
     const item = toRead[i]!;
-    const current = read.status === 'fulfilled' ? read.value : undefined;
+    const current = settledRead(read, item.record, earlierReads);
     if (!current || current.deleted) return void rest.push(item.record);
     const local = {
       values: fieldsOf(def, item.row as CatalogRow<FieldValues>) as FieldValues,
@@ -222,9 +233,17 @@ async function mergeLinked(
     const verdict = judgeRemoteRecord(def, current, item.mapping, local);
     const entityId = item.row.id;
     if (verdict.action === 'ignore')
-      done.push({ record: item.record, result: { outcome: 'unchanged', entityId, reason: verdict.reason } });
+      done.push({
+        record: item.record,
+        result: { outcome: 'unchanged', entityId, reason: verdict.reason },
+        echoes: item.echoes,
+      });
     else if (verdict.action === 'skip')
-      done.push({ record: item.record, result: { outcome: 'skipped', entityId, reason: verdict.reason } });
+      done.push({
+        record: item.record,
+        result: { outcome: 'skipped', entityId, reason: verdict.reason },
+        echoes: item.echoes,
+      });
     else if (verdict.action === 'merge')
       merges.push({ ...item, current, holds: verdict.providerHoldsResult, changed: verdict.changed });
     else rest.push(item.record);
@@ -242,14 +261,41 @@ async function mergeLinked(
     const outcome = written[i]!;
     const entityId = m.row.id;
     if (outcome instanceof Error) {
-      done.push({ record: m.record, result: { outcome: 'skipped', entityId, reason: outcome.message } });
+      done.push({
+        record: m.record,
+        result: { outcome: 'skipped', entityId, reason: outcome.message },
+        echoes: m.echoes,
+      });
       return;
     }
     rememberHeld(m.mapping, def, m.current.values, m.holds ? m.row.version : null);
     if (m.current.internalId !== entityId) m.mapping.carriesOurId = false; // stored with its next write
-    done.push({ record: m.record, result: { outcome: outcome ? 'updated' : 'unchanged', entityId } });
+    done.push({ record: m.record, result: { outcome: outcome ? 'updated' : 'unchanged', entityId }, echoes: m.echoes });
   });
   await tx.flush();
+}
+
+/** A read's record, or undefined when it failed or is still going (then kept in `earlierReads` for the other path). */
+function settledRead(
+  read: Outcome<RemoteRecord | undefined>,
+  record: InboundRecord,
+  earlierReads: Map<InboundRecord, Promise<unknown>>,
+): RemoteRecord | undefined {
+  if (read.status === 'fulfilled') return read.value;
+  if (read.status === 'pending') earlierReads.set(record, read.promise);
+  else {
+    const failed = Promise.reject(read.reason as Error);
+    failed.catch(() => undefined); // awaited by the other path
+    earlierReads.set(record, failed);
+  }
+  return undefined;
+}
+
+/** The record's events that are echoes of our writes, judged against its mapping (`judgeEvent`). */
+function echoesOf(record: InboundRecord, link: ExternalMapping): Set<string> {
+  const echo = (e: InboundChange) =>
+    judgeEvent(record.def, { alreadySeen: false, markedOurs: e.markedOurs, announced: e.announced, link }) === 'echo';
+  return new Set(record.events.filter(echo).map((e) => e.eventId));
 }
 
 /** Claims the event ids in the inbox (one statement); returns those not claimed before. */

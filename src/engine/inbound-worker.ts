@@ -141,12 +141,17 @@ export class InboundWorker {
       lane.events.add(change.eventId);
       lane.items.push({ change, m, body, duplicate });
     }
-    const together = await this.settleTogether(lanes);
-    const queue = [...lanes].filter(([key]) => !together.has(key)).map(([, lane]) => lane);
+    const { together, earlierReads } = await this.settleTogether(lanes);
+    const queue = [...lanes].filter(([key]) => !together.has(key));
     const runLane = async () => {
-      for (let lane = queue.shift(); lane; lane = queue.shift())
-        for (const { change, m, body, duplicate } of lane.items)
-          await this.handleChange(change, m, body, heartbeat, duplicate);
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const [key, lane] = next;
+        let earlierRead = earlierReads.get(key); // the record's first change waits for it
+        for (const { change, m, body, duplicate } of lane.items) {
+          await this.handleChange(change, m, body, heartbeat, duplicate, duplicate ? undefined : earlierRead);
+          if (!duplicate) earlierRead = undefined;
+        }
+      }
     };
     const results = await Promise.allSettled(Array.from({ length: Math.min(LANES, queue.length) }, runLane));
     // e.g. the database is down: the chunk is delivered again (what was applied is in the inbox: skipped then).
@@ -159,7 +164,9 @@ export class InboundWorker {
    * transaction; returns their lane keys. The others, and all of them if that transaction fails (e.g. a deadlock
    * with an import), go record by record.
    */
-  private async settleTogether(lanes: ReadonlyMap<string, Lane>): Promise<Set<string>> {
+  private async settleTogether(
+    lanes: ReadonlyMap<string, Lane>,
+  ): Promise<{ together: Set<string>; earlierReads: Map<string, Promise<unknown>> }> {
     const records: Array<InboundRecord & { key: string }> = [];
     for (const [key, lane] of lanes) {
       const { entityType, externalId } = lane.items[0]!.change;
@@ -168,7 +175,7 @@ export class InboundWorker {
       if (!adapter || !this.catalogs.has(entityType) || events.length === 0) continue;
       records.push({ key, def: this.catalogs.get(entityType), adapter, externalId, events });
     }
-    if (records.length === 0) return new Set();
+    if (records.length === 0) return { together: new Set(), earlierReads: new Map() };
     const startedAt = Date.now();
     let outcome: InboundBatchOutcome;
     try {
@@ -178,7 +185,7 @@ export class InboundWorker {
       });
     } catch (error) {
       this.log.warn('inbound chunk could not be applied at once; applying its records one by one', { error });
-      return new Set();
+      return { together: new Set(), earlierReads: new Map() };
     }
     const left = new Set(outcome.rest);
     const together = new Set(records.filter((r) => !left.has(r)).map((r) => r.key));
@@ -193,7 +200,10 @@ export class InboundWorker {
         this.onOutcome?.(change, s.outcome);
       }
     }
-    return together;
+    const earlierReads = new Map(
+      [...outcome.earlierReads].map(([r, read]) => [(r as (typeof records)[number]).key, read]),
+    );
+    return { together, earlierReads };
   }
 
   private async handleChange(
@@ -202,10 +212,19 @@ export class InboundWorker {
     body: unknown,
     heartbeat: () => Promise<void>,
     seen: boolean,
+    /** Its provider read, started for the chunk's batch: waited for; a failure is handled as if `process` threw it. */
+    earlierRead?: Promise<unknown>,
   ): Promise<void> {
+    let failed: unknown;
+    if (earlierRead) await earlierRead.catch((err: unknown) => (failed = err ?? new Error('read failed')));
     for (;;) {
       const startedAt = Date.now();
       try {
+        if (failed !== undefined) {
+          const err = failed;
+          failed = undefined;
+          throw err;
+        }
         await this.process(change, seen);
         return;
       } catch (err) {
