@@ -1,4 +1,9 @@
-import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  DeadlockException,
+  ForeignKeyConstraintViolationException,
+  LockWaitTimeoutException,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { FieldValues } from '../core/catalog.js';
 import type { Logger } from '../core/logger.js';
@@ -40,6 +45,20 @@ interface Lane {
   items: Array<{ change: InboundChange; m: IncomingMessage; body: unknown; duplicate: boolean }>;
   events: Set<string>;
 }
+
+/**
+ * Postgres gave up on a lock for this record's transaction (a deadlock it broke, or lock_timeout): nothing of it was
+ * written, and the same change will go through once the other transaction is done.
+ */
+function isLockConflict(err: unknown): boolean {
+  return err instanceof DeadlockException || err instanceof LockWaitTimeoutException;
+}
+
+/**
+ * lock_timeout of a chunk's transaction: shorter than a record's (LOCK_TIMEOUT), since it holds the locks of every
+ * record of the chunk while it waits; a chunk that cannot have them soon goes record by record.
+ */
+const CHUNK_LOCK_TIMEOUT = '5s';
 
 /** Messages of a partition handled (and marked done) together. */
 const CHUNK = 50;
@@ -142,6 +161,7 @@ export class InboundWorker {
       lane.items.push({ change, m, body, duplicate });
     }
     const { together, earlierReads } = await this.settleTogether(lanes);
+    await heartbeat(); // the chunk's transaction may have waited for locks and reads
     const queue = [...lanes].filter(([key]) => !together.has(key));
     const runLane = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
@@ -180,7 +200,7 @@ export class InboundWorker {
     let outcome: InboundBatchOutcome;
     try {
       outcome = await this.orm.em.fork().transactional(async (tx) => {
-        await tx.execute(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
+        await tx.execute(`set local lock_timeout = '${CHUNK_LOCK_TIMEOUT}'`);
         return applyInboundBatch(tx, this.changes, this.provider.id, records);
       });
     } catch (error) {
@@ -228,9 +248,10 @@ export class InboundWorker {
         await this.process(change, seen);
         return;
       } catch (err) {
-        // The provider is unavailable for the re-fetch: this record waits and tries again (its lane holds its
-        // later changes back, so they stay in order); the others go on.
-        if (err instanceof ProviderError && err.retryable && !this.stopping) {
+        // The provider is unavailable for the re-fetch, or Postgres broke a lock wait of this record's
+        // transaction: this record waits and tries again (its lane holds its later changes back, so they stay in
+        // order); the others go on.
+        if (((err instanceof ProviderError && err.retryable) || isLockConflict(err)) && !this.stopping) {
           this.outcomes.report(note(change, 'retrying', startedAt, { error: err, level: 'warn' }));
           await new Promise((r) => setTimeout(r, RETRY_MS));
           await heartbeat();
