@@ -43,13 +43,6 @@ export interface InboundBatchOutcome {
   settled: SettledEvent[];
   /** Left for the record-by-record path (`applyProviderChange`); none of their events is claimed. */
   rest: InboundRecord[];
-  /**
-   * The provider read of each record of `rest` that was read here and failed, or had not answered within
-   * READ_WAIT_MS: that path waits for it and takes a failure as its own first read's (waits and reads again if
-   * retryable, dead-letters the change if not), so a slow or refused read is neither repeated at once nor holds up
-   * the chunk's other records (and their locks).
-   */
-  earlierReads: Map<InboundRecord, Promise<unknown>>;
 }
 
 /** Re-reads in flight at once (each waits on the provider's latency and our share of its rate limit). */
@@ -78,15 +71,21 @@ export async function applyInboundBatch(
   changes: CatalogChanges,
   provider: ProviderId,
   batch: readonly InboundRecord[],
+  /**
+   * Filled here: the provider read of each record left to the other path that was read here and failed, or had not
+   * answered within READ_WAIT_MS. That path waits for it (and takes a failure as its own first read's: waits and
+   * reads again if retryable, dead-letters the change if not), so a slow or refused read is neither repeated at once
+   * nor holds up the chunk's other records and their locks. Kept even if the caller's transaction fails.
+   */
+  earlierReads: Map<InboundRecord, Promise<unknown>>,
 ): Promise<InboundBatchOutcome> {
   const rest: InboundRecord[] = [];
-  const earlierReads = new Map<InboundRecord, Promise<unknown>>();
   const candidates = batch.filter((r) => {
     const together = !r.def.parents?.length && r.events.every((e) => !e.announced?.deleted);
     if (!together) rest.push(r);
     return together;
   });
-  if (candidates.length === 0) return { settled: [], rest, earlierReads };
+  if (candidates.length === 0) return { settled: [], rest };
   await lockRemoteRecords(
     tx,
     provider,
@@ -110,7 +109,7 @@ export async function applyInboundBatch(
     }
     const echoes = echoesOf(record, mapping);
     if (echoes.size === record.events.length)
-      done.push({ record, result: { outcome: 'echo', entityId: mapping.entityId } });
+      done.push({ record, result: { outcome: 'echo', entityId: mapping.entityId }, echoes });
     else if (record.def.lifecycle || !isLinked(mapping)) rest.push(record);
     else toMerge.set(record.def, [...(toMerge.get(record.def) ?? []), { record, entityId: mapping.entityId }]);
   }
@@ -163,7 +162,7 @@ export async function applyInboundBatch(
       return { eventId: e.eventId, ...result };
     });
   });
-  return { settled, rest, earlierReads };
+  return { settled, rest };
 }
 
 /** `echoes`: the events judged echoes of our writes (reported as such; the result goes to the first other one). */

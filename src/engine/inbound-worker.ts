@@ -1,7 +1,7 @@
 import {
   DeadlockException,
+  DriverException,
   ForeignKeyConstraintViolationException,
-  LockWaitTimeoutException,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
@@ -51,7 +51,17 @@ interface Lane {
  * written, and the same change will go through once the other transaction is done.
  */
 function isLockConflict(err: unknown): boolean {
-  return err instanceof DeadlockException || err instanceof LockWaitTimeoutException;
+  // MikroORM maps 40P01 (deadlock) and 40001 to DeadlockException; 55P03 (lock_not_available, lock_timeout) stays
+  // a plain DriverException (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+  return err instanceof DeadlockException || (err instanceof DriverException && err.code === '55P03');
+}
+
+/** Retries of one change after which a lock conflict is logged as an error (it still retries: nothing is lost). */
+const LOCK_RETRIES_BEFORE_ERROR = 5;
+
+/** A provider read the chunk's batch made of a record, failed: the record's first change that reads takes it. */
+interface EarlierRead {
+  error: unknown;
 }
 
 /**
@@ -166,11 +176,9 @@ export class InboundWorker {
     const runLane = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [key, lane] = next;
-        let earlierRead = earlierReads.get(key); // the record's first change waits for it
-        for (const { change, m, body, duplicate } of lane.items) {
-          await this.handleChange(change, m, body, heartbeat, duplicate, duplicate ? undefined : earlierRead);
-          if (!duplicate) earlierRead = undefined;
-        }
+        const earlier = await this.earlierRead(earlierReads.get(key), heartbeat);
+        for (const { change, m, body, duplicate } of lane.items)
+          await this.handleChange(change, m, body, heartbeat, duplicate, earlier);
       }
     };
     const results = await Promise.allSettled(Array.from({ length: Math.min(LANES, queue.length) }, runLane));
@@ -197,15 +205,18 @@ export class InboundWorker {
     }
     if (records.length === 0) return { together: new Set(), earlierReads: new Map() };
     const startedAt = Date.now();
+    const reads = new Map<InboundRecord, Promise<unknown>>();
+    const earlierReads = () => new Map([...reads].map(([r, read]) => [(r as (typeof records)[number]).key, read]));
     let outcome: InboundBatchOutcome;
     try {
       outcome = await this.orm.em.fork().transactional(async (tx) => {
         await tx.execute(`set local lock_timeout = '${CHUNK_LOCK_TIMEOUT}'`);
-        return applyInboundBatch(tx, this.changes, this.provider.id, records);
+        return applyInboundBatch(tx, this.changes, this.provider.id, records, reads);
       });
     } catch (error) {
       this.log.warn('inbound chunk could not be applied at once; applying its records one by one', { error });
-      return { together: new Set(), earlierReads: new Map() };
+      // The reads it started are still used: a record already read is not read again at once.
+      return { together: new Set(), earlierReads: earlierReads() };
     }
     const left = new Set(outcome.rest);
     const together = new Set(records.filter((r) => !left.has(r)).map((r) => r.key));
@@ -220,10 +231,27 @@ export class InboundWorker {
         this.onOutcome?.(change, s.outcome);
       }
     }
-    const earlierReads = new Map(
-      [...outcome.earlierReads].map(([r, read]) => [(r as (typeof records)[number]).key, read]),
+    return { together, earlierReads: earlierReads() };
+  }
+
+  /**
+   * Waits for a provider read the chunk's batch started of a record (heartbeating around it: a jsforce retry chain
+   * can take 15 s); its failure, if it failed, for the record's first change that reads.
+   */
+  private async earlierRead(
+    read: Promise<unknown> | undefined,
+    heartbeat: () => Promise<void>,
+  ): Promise<EarlierRead | undefined> {
+    if (!read) return undefined;
+    await heartbeat();
+    const failed = await read.then(
+      () => undefined,
+      (error: unknown) => ({ error: error ?? new Error('provider read failed') }),
     );
-    return { together, earlierReads };
+    // Stopping: this member's partitions go to the next owner, which reads afresh.
+    if (this.stopping) throw new Error('stopping while a provider read was pending; the chunk is redelivered');
+    await heartbeat();
+    return failed;
   }
 
   private async handleChange(
@@ -232,27 +260,21 @@ export class InboundWorker {
     body: unknown,
     heartbeat: () => Promise<void>,
     seen: boolean,
-    /** Its provider read, started for the chunk's batch: waited for; a failure is handled as if `process` threw it. */
-    earlierRead?: Promise<unknown>,
+    /** The record's provider read the chunk's batch made, failed: the first change that reads takes it as its own. */
+    earlier?: EarlierRead,
   ): Promise<void> {
-    let failed: unknown;
-    if (earlierRead) await earlierRead.catch((err: unknown) => (failed = err ?? new Error('read failed')));
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       const startedAt = Date.now();
       try {
-        if (failed !== undefined) {
-          const err = failed;
-          failed = undefined;
-          throw err;
-        }
-        await this.process(change, seen);
+        await this.process(change, seen, earlier);
         return;
       } catch (err) {
         // The provider is unavailable for the re-fetch, or Postgres broke a lock wait of this record's
         // transaction: this record waits and tries again (its lane holds its later changes back, so they stay in
         // order); the others go on.
         if (((err instanceof ProviderError && err.retryable) || isLockConflict(err)) && !this.stopping) {
-          this.outcomes.report(note(change, 'retrying', startedAt, { error: err, level: 'warn' }));
+          const level = isLockConflict(err) && attempt >= LOCK_RETRIES_BEFORE_ERROR ? 'error' : 'warn';
+          this.outcomes.report(note(change, 'retrying', startedAt, { error: err, level, attempt }));
           await new Promise((r) => setTimeout(r, RETRY_MS));
           await heartbeat();
           continue;
@@ -294,7 +316,7 @@ export class InboundWorker {
    * one statement; without it, the inbox insert in the applying transaction tells. Either way an event is applied
    * once: the insert claims its id in the transaction that applies it.
    */
-  async process(change: InboundChange, seen = false): Promise<InboundOutcome> {
+  async process(change: InboundChange, seen = false, earlier?: EarlierRead): Promise<InboundOutcome> {
     const startedAt = Date.now();
     const adapter = this.adapters.get(change.entityType);
     if (!adapter || !this.catalogs.has(change.entityType)) {
@@ -318,6 +340,12 @@ export class InboundWorker {
     } else if (verdict === 'echo') {
       outcome = (await this.remember(change)) ? 'echo' : 'duplicate';
     } else {
+      // The record's read the chunk's batch made failed: this change takes that failure as its own read's (once).
+      if (earlier?.error !== undefined) {
+        const error = earlier.error;
+        earlier.error = undefined;
+        throw error;
+      }
       result = await em.transactional(async (tx) => {
         await tx.execute(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
         // The record's lock before its event's claim, as a chunk applied together takes them (inbound-batch.ts): a

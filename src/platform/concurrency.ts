@@ -39,10 +39,9 @@ export async function settleWithin<T, R>(
       release();
     }
   });
-  for (const p of promises) p.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    Promise.allSettled(promises),
+    Promise.allSettled(promises), // (also handles each promise: a late rejection nobody awaits is not unhandled)
     new Promise<void>((resolve) => {
       timer = setTimeout(resolve, waitMs);
     }),

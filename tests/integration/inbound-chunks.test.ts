@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { signatureHeader, type StripeEmulator } from '../../emulators/stripe/index.js';
 import type { SalesforceEmulator } from '../../emulators/salesforce/index.js';
 import { customerCatalog } from '../../src/catalogs/customer/definition.js';
 import { CatalogChanges } from '../../src/engine/changes.js';
 import type { InboundWorker } from '../../src/engine/inbound-worker.js';
+import { providerTopics } from '../../src/core/topics.js';
+import { createKafkaTransport } from '../../src/platform/kafka.js';
 import { expectEventually, present } from '../support/eventually.js';
-import type { TestApp } from '../support/harness.js';
+import { testLogger, type TestApp } from '../support/harness.js';
 import { customersApi } from '../support/customers-api.js';
 import { STRIPE_WEBHOOK_SECRET, startAppWithBothProviders } from '../support/stripe.js';
 
@@ -14,6 +17,32 @@ import { STRIPE_WEBHOOK_SECRET, startAppWithBothProviders } from '../support/str
  * and record by record where it cannot. Both ways must give what the record-by-record path alone gave, with one
  * provider read per new record.
  */
+/** The partition of inbound.stripe each of these Stripe records' webhook messages went to (keyed by their id). */
+async function partitionsOf(ids: readonly string[]): Promise<Map<string, number>> {
+  const kafka = createKafkaTransport({
+    brokers: process.env.KAFKA_BROKERS!.split(','),
+    clientId: 'test-partitions',
+    logger: testLogger,
+  });
+  const found = new Map<string, number>();
+  const wanted = new Set(ids);
+  const sub = await kafka.subscribe({
+    groupId: `test-${randomUUID()}`,
+    topics: [providerTopics('STRIPE').inbound],
+    fromBeginning: true,
+    async handle(m) {
+      if (m.key && wanted.has(m.key)) found.set(m.key, m.partition);
+    },
+  });
+  try {
+    await expectEventually(() => expect(found.size).toBe(wanted.size));
+    return found;
+  } finally {
+    await sub.stop();
+    await kafka.close();
+  }
+}
+
 describe('inbound chunks', () => {
   let t: TestApp;
   let emu: StripeEmulator;
@@ -107,10 +136,21 @@ describe('inbound chunks', () => {
     const customers = customersApi(t);
     await worker.stop();
     const slow = await dashboard.customers.create({ name: 'Slow Read', email: 'chunk.slow@example.com' });
+    // Others in the same chunk as the slow one: on its partition of inbound.stripe (made until a few are).
     const others: Stripe.Customer[] = [];
-    for (let i = 0; i < 5; i++)
-      others.push(await dashboard.customers.create({ name: `Beside ${i}`, email: `chunk.beside.${i}@example.com` }));
-    await expectEventually(() => expect(emu.pendingWebhooks()).toEqual([]));
+    let samePartition = 0;
+    for (let round = 0; samePartition < 2 && round < 5; round++) {
+      const made: Stripe.Customer[] = [];
+      for (let i = 0; i < 6; i++) {
+        const n = others.length + i;
+        made.push(await dashboard.customers.create({ name: `Beside ${n}`, email: `chunk.beside.${n}@example.com` }));
+      }
+      await expectEventually(() => expect(emu.pendingWebhooks()).toEqual([]));
+      const partition = await partitionsOf([slow.id, ...made.map((c) => c.id)]);
+      samePartition += made.filter((c) => partition.get(c.id) === partition.get(slow.id)).length;
+      others.push(...made);
+    }
+    expect(samePartition).toBeGreaterThanOrEqual(2);
     const logged = emu.requestLog().length;
     emu.injectFaults({ count: 1, method: 'GET', path: `/v1/customers/${slow.id}$`, hold: 'slow-read' });
     await worker.start();

@@ -29,7 +29,7 @@ describe('settleWithin', () => {
     expect((out[2] as PromiseRejectedResult).reason).toEqual(new Error('three'));
   });
 
-  it('hands back what has not settled by the deadline as its promise, which still settles (and is not unhandled)', async () => {
+  it('hands back what has not settled by the deadline as its promise, which still settles', async () => {
     const slow = deferred<string>();
     const failing = deferred<string>();
     const calls = new Map([
@@ -45,6 +45,24 @@ describe('settleWithin', () => {
     failing.reject(new Error('late failure'));
     await expect((out[1] as { promise: Promise<string> }).promise).resolves.toBe('slow done');
     await expect((out[2] as { promise: Promise<string> }).promise).rejects.toThrow('late failure');
+  });
+
+  it('a pending call that rejects after the deadline with no one awaiting it is not an unhandled rejection', async () => {
+    const late = deferred<string>();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const [out] = await settleWithin(['x'], 1, 10, () => late.promise);
+      expect(out!.status).toBe('pending');
+      late.reject(new Error('nobody listens'));
+      // Past the microtask turns in which Node reports an unhandled rejection.
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('starts a call that waited for a slot after the deadline, when a slot frees', async () => {
