@@ -96,8 +96,8 @@ export class OutboxRelay {
   }
 
   /**
-   * Unpublished rows (counted up to OUTBOX_BACKLOG_CAP) and the oldest one's age: two index range reads on
-   * (published_at, seq), whatever the size of the published history.
+   * Unpublished rows (counted up to OUTBOX_BACKLOG_CAP) and the oldest one's age: two reads of the partial index
+   * of unpublished rows (entities/outbox-event.ts), whatever the size of the published history.
    */
   async stats(): Promise<OutboxStats> {
     const [row] = await this.orm.em.fork().execute<Array<{ backlog: string | number; age: string | number | null }>>(

