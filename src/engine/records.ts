@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { CatalogDefinition, CatalogRow, FieldValues, RawValues } from '../core/catalog.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import type { RemoteRecord } from '../core/provider.js';
 import { checkDeletable, checkLifecycle, type Moves } from '../core/lifecycle.js';
 import { UUID } from '../core/text.js';
 
@@ -11,6 +12,12 @@ const lockedRows = new WeakMap<object, Set<string>>();
 
 export function isUuid(id: string): boolean {
   return UUID.test(id);
+}
+
+/** The id of ours a provider record carries (Stripe metadata, a Salesforce external id field), if it is one. */
+export function ourIdOn(record: RemoteRecord | undefined): string | null {
+  const id = record?.internalId;
+  return id && isUuid(id) ? id : null;
 }
 
 export function assertUuid(id: string, field = 'id'): void {
@@ -123,15 +130,15 @@ export const records = {
 
   /**
    * Sets the given fields (normalized: `def.normalize`) on a row the transaction holds locked, checked against the
-   * catalog's lifecycle; whether anything changed. Written (and the version bumped) by the caller's next flush, which may write many rows.
+   * catalog's lifecycle; whether anything changed. Written (and the version bumped) by the caller's next flush,
+   * which may write many rows.
    */
   assign<F extends FieldValues>(
     def: CatalogDefinition<F>,
     row: CatalogRow<F>,
-    input: RawValues<F>,
+    fields: Partial<F>,
     moves: Moves,
   ): boolean {
-    const fields = def.normalize(input);
     const changes = def.fields.filter((f) => fields[f] !== undefined && fields[f] !== row[f]);
     if (changes.length === 0) return false;
     checkLifecycle(def, row as { id: string } & Partial<F>, fields, changes, moves);
