@@ -9,7 +9,7 @@ import type { CatalogChanges } from './changes.js';
 import { ExternalMapping } from './entities/index.js';
 import { newMapping, rememberHeld } from './mappings.js';
 import { lockNaturalKeys, lockRemoteRecords } from './record-locks.js';
-import { isUuid } from './records.js';
+import { ourIdOn } from './records.js';
 import { goneOf } from './tombstones.js';
 
 export interface PageOutcome {
@@ -69,9 +69,8 @@ export async function applyImportPage(
       } else rest.push(record);
       continue;
     }
-    const ourId = record.internalId;
     const hasParent = def.parents?.some((p) => record.values[p.field] != null && record.values[p.field] !== '');
-    if (record.deleted || hasParent || (ourId && isUuid(ourId)) || gone.has(record.externalId)) {
+    if (record.deleted || hasParent || ourIdOn(record) || gone.has(record.externalId)) {
       rest.push(record);
       continue;
     }

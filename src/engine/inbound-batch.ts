@@ -1,6 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
 import {
   fieldsOf,
   type AnyCatalog,
@@ -15,11 +13,12 @@ import { judgeEvent, judgeRemoteRecord } from '../core/sync-rules.js';
 import { settleWithin, type Outcome } from '../platform/concurrency.js';
 import type { ApplyResult } from './apply-remote.js';
 import type { CatalogChanges } from './changes.js';
-import { ExternalMapping, SyncState } from './entities/index.js';
+import { ExternalMapping } from './entities/index.js';
 import { applyImportPage } from './import-page.js';
-import { lockRemoteRecords } from './record-locks.js';
+import { claimEvents } from './inbox.js';
+import { lockManyForInbound, lockRemoteRecords } from './record-locks.js';
 import { isLinked, rememberHeld } from './mappings.js';
-import { isUuid, records } from './records.js';
+import { ourIdOn } from './records.js';
 
 export type InboundOutcome = ApplyResult['outcome'] | 'duplicate' | 'echo';
 
@@ -104,7 +103,7 @@ export async function applyInboundBatch(
     if (!mapping) {
       // Ours but not linked (marked ours, or carrying our id): our create's reply is in flight or lost, or the
       // record is a leftover; that path adopts or deletes what it made.
-      (record.events.some((e) => e.markedOurs || carriesOurId(e.announced)) ? rest : toRead).push(record);
+      (record.events.some((e) => e.markedOurs || ourIdOn(e.announced)) ? rest : toRead).push(record);
       continue;
     }
     const echoes = echoesOf(record, mapping);
@@ -119,7 +118,7 @@ export async function applyInboundBatch(
     const record = toRead[i]!;
     const current = settledRead(read, record, earlierReads);
     // (A read answered with another id, e.g. Salesforce's 18-character form of a 15-character one: judged there.)
-    if (!current || current.deleted || carriesOurId(current) || current.externalId !== record.externalId)
+    if (!current || current.deleted || ourIdOn(current) || current.externalId !== record.externalId)
       return void rest.push(record);
     const page = currentByDef.get(record.def) ?? new Map();
     currentByDef.set(record.def, page.set(record.externalId, { record, current }));
@@ -139,7 +138,7 @@ export async function applyInboundBatch(
   // After the creates: the record-by-record path takes natural keys before rows too.
   for (const [def, linkedRecords] of toMerge)
     await mergeLinked(tx, changes, provider, def, linkedRecords, done, rest, earlierReads);
-  const claimed = await claim(
+  const claimed = await claimEvents(
     tx,
     provider,
     done.flatMap((d) => d.record.events.map((e) => e.eventId)),
@@ -189,12 +188,7 @@ async function mergeLinked(
 ): Promise<void> {
   const entityType = def.entityType;
   const ids = linked.map((l) => l.entityId);
-  const rows = new Map((await records.lockMany(tx, def, ids)).map((r) => [r.id, r]));
-  await tx.find(
-    SyncState,
-    { entityType, entityId: { $in: ids }, provider },
-    { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { entityId: 'asc' } },
-  );
+  const rows = await lockManyForInbound(tx, def, ids, provider);
   // As our write left them (the lock above waited for it).
   const mappings = await tx.find(ExternalMapping, { provider, entityType, entityId: { $in: ids } }, { refresh: true });
   const mappingOf = new Map(mappings.map((m) => [m.externalId, m]));
@@ -215,6 +209,8 @@ async function mergeLinked(
       });
     else toRead.push({ record, mapping, row, echoes });
   }
+  const finish = (item: (typeof toRead)[number], result: Done['result']) =>
+    void done.push({ record: item.record, result, echoes: item.echoes });
   const reads = await settleWithin(toRead, READS_IN_FLIGHT, READ_WAIT_MS, (r) =>
     r.record.adapter.fetch(r.record.externalId),
   );
@@ -231,18 +227,8 @@ async function mergeLinked(
     };
     const verdict = judgeRemoteRecord(def, current, item.mapping, local);
     const entityId = item.row.id;
-    if (verdict.action === 'ignore')
-      done.push({
-        record: item.record,
-        result: { outcome: 'unchanged', entityId, reason: verdict.reason },
-        echoes: item.echoes,
-      });
-    else if (verdict.action === 'skip')
-      done.push({
-        record: item.record,
-        result: { outcome: 'skipped', entityId, reason: verdict.reason },
-        echoes: item.echoes,
-      });
+    if (verdict.action === 'ignore') finish(item, { outcome: 'unchanged', entityId, reason: verdict.reason });
+    else if (verdict.action === 'skip') finish(item, { outcome: 'skipped', entityId, reason: verdict.reason });
     else if (verdict.action === 'merge')
       merges.push({ ...item, current, holds: verdict.providerHoldsResult, changed: verdict.changed });
     else rest.push(item.record);
@@ -259,17 +245,10 @@ async function mergeLinked(
   merges.forEach((m, i) => {
     const outcome = written[i]!;
     const entityId = m.row.id;
-    if (outcome instanceof Error) {
-      done.push({
-        record: m.record,
-        result: { outcome: 'skipped', entityId, reason: outcome.message },
-        echoes: m.echoes,
-      });
-      return;
-    }
+    if (outcome instanceof Error) return finish(m, { outcome: 'skipped', entityId, reason: outcome.message });
     rememberHeld(m.mapping, def, m.current.values, m.holds ? m.row.version : null);
     if (m.current.internalId !== entityId) m.mapping.carriesOurId = false; // stored with its next write
-    done.push({ record: m.record, result: { outcome: outcome ? 'updated' : 'unchanged', entityId }, echoes: m.echoes });
+    finish(m, { outcome: outcome ? 'updated' : 'unchanged', entityId });
   });
   await tx.flush();
 }
@@ -295,20 +274,4 @@ function echoesOf(record: InboundRecord, link: ExternalMapping): Set<string> {
   const echo = (e: InboundChange) =>
     judgeEvent(record.def, { alreadySeen: false, markedOurs: e.markedOurs, announced: e.announced, link }) === 'echo';
   return new Set(record.events.filter(echo).map((e) => e.eventId));
-}
-
-/** Claims the event ids in the inbox (one statement); returns those not claimed before. */
-async function claim(tx: EntityManager, provider: ProviderId, eventIds: readonly string[]): Promise<Set<string>> {
-  if (eventIds.length === 0) return new Set();
-  const unique = [...new Set(eventIds)];
-  const rows = await tx.execute<{ event_id: string }[]>(
-    `insert into inbox_event (id, provider, event_id, received_at) values ${unique.map(() => '(?, ?, ?, now())').join(', ')}
-       on conflict do nothing returning event_id`,
-    unique.flatMap((eventId) => [randomUUID(), provider, eventId]),
-  );
-  return new Set(rows.map((r) => r.event_id));
-}
-
-function carriesOurId(record: RemoteRecord | undefined): boolean {
-  return !!record?.internalId && isUuid(record.internalId);
 }

@@ -25,7 +25,8 @@ import {
 } from './inbound-batch.js';
 import type { Catalogs } from './catalogs.js';
 import type { CatalogChanges } from './changes.js';
-import { DeadLetter, ExternalMapping, InboxEvent } from './entities/index.js';
+import { DeadLetter, ExternalMapping } from './entities/index.js';
+import { claimEvents, seenEvents } from './inbox.js';
 import type { SyncHistory } from './sync-history.js';
 import { OutcomeReporter, type SyncOutcome } from './outcomes.js';
 import { LOCK_TIMEOUT } from './outbound-worker.js';
@@ -159,7 +160,11 @@ export class InboundWorker {
     }
     // Redeliveries (a webhook Stripe retried, a chunk given again after a failure) are skipped without a
     // transaction each: the chunk's event ids are looked up in the inbox in one statement.
-    const seen = await this.seenEvents(items.map((i) => i.change.eventId));
+    const seen = await seenEvents(
+      this.orm.em.fork(),
+      this.provider.id,
+      items.map((i) => i.change.eventId),
+    );
     const lanes = new Map<string, Lane>();
     for (const { change, m, body } of items) {
       const key = `${change.entityType}:${change.externalId}`;
@@ -223,12 +228,7 @@ export class InboundWorker {
     const settled = new Map(outcome.settled.map((s) => [s.eventId, s]));
     for (const key of together) {
       for (const { change, duplicate } of lanes.get(key)!.items) {
-        const s: Omit<SettledEvent, 'eventId'> = (!duplicate && settled.get(change.eventId)) || {
-          outcome: 'duplicate',
-        };
-        const level = s.outcome === 'skipped' ? 'warn' : 'info';
-        this.outcomes.report(note(change, s.outcome, startedAt, { entityId: s.entityId, reason: s.reason, level }));
-        this.onOutcome?.(change, s.outcome);
+        this.settled(change, startedAt, (!duplicate && settled.get(change.eventId)) || { outcome: 'duplicate' });
       }
     }
     return { together, earlierReads: earlierReads() };
@@ -338,7 +338,7 @@ export class InboundWorker {
     if (verdict === 'duplicate') {
       outcome = 'duplicate';
     } else if (verdict === 'echo') {
-      outcome = (await this.remember(change)) ? 'echo' : 'duplicate';
+      outcome = (await claimEvents(em, provider, [change.eventId])).size > 0 ? 'echo' : 'duplicate';
     } else {
       // The record's read the chunk's batch made failed: this change takes that failure as its own read's (once).
       if (earlier?.error !== undefined) {
@@ -352,11 +352,7 @@ export class InboundWorker {
         // transaction waiting on an unclaimed event id never holds what the claiming one waits for.
         await lockRemoteRecord(tx, provider, change.externalId);
         // Claim the event id in the same transaction as the change: a crash before commit redoes both.
-        const claimed = await tx.execute<{ id: string }[]>(
-          'insert into inbox_event (id, provider, event_id, received_at) values (?, ?, ?, now()) on conflict do nothing returning id',
-          [randomUUID(), provider, change.eventId],
-        );
-        if (claimed.length === 0) return undefined;
+        if ((await claimEvents(tx, provider, [change.eventId])).size === 0) return undefined;
         return applyProviderChange(
           tx,
           this.changes,
@@ -369,15 +365,15 @@ export class InboundWorker {
       });
       outcome = result?.outcome ?? 'duplicate';
     }
-    this.outcomes.report(
-      note(change, outcome, startedAt, {
-        entityId: result?.entityId,
-        reason: result?.reason,
-        level: outcome === 'skipped' ? 'warn' : 'info',
-      }),
-    );
-    this.onOutcome?.(change, outcome);
+    this.settled(change, startedAt, { outcome, entityId: result?.entityId, reason: result?.reason });
     return outcome;
+  }
+
+  /** Reports how an event ended (log, metrics, history) and tells `onOutcome`. */
+  private settled(change: InboundChange, startedAt: number, s: Omit<SettledEvent, 'eventId'>): void {
+    const level = s.outcome === 'skipped' ? 'warn' : 'info';
+    this.outcomes.report(note(change, s.outcome, startedAt, { entityId: s.entityId, reason: s.reason, level }));
+    this.onOutcome?.(change, s.outcome);
   }
 
   private async deadLetter(raw: string, body: unknown, change: InboundChange, err: unknown) {
@@ -402,30 +398,6 @@ export class InboundWorker {
         value: JSON.stringify({ kind: 'inbound', change, message: raw, reason, at: new Date().toISOString() }),
       },
     ]);
-  }
-
-  /** Which of these event ids of this provider are in the inbox (applied, or judged echoes, before). */
-  private async seenEvents(eventIds: string[]): Promise<Set<string>> {
-    if (eventIds.length === 0) return new Set();
-    const rows = await this.orm.em
-      .fork()
-      .find(
-        InboxEvent,
-        { provider: this.provider.id, eventId: { $in: [...new Set(eventIds)] } },
-        { fields: ['eventId'] },
-      );
-    return new Set(rows.map((r) => r.eventId));
-  }
-
-  /** Claims the event id; false when it was claimed before (a redelivery). */
-  private async remember(change: InboundChange): Promise<boolean> {
-    const claimed = await this.orm.em
-      .fork()
-      .execute<{ id: string }[]>(
-        'insert into inbox_event (id, provider, event_id, received_at) values (?, ?, ?, now()) on conflict do nothing returning id',
-        [randomUUID(), this.provider.id, change.eventId],
-      );
-    return claimed.length > 0;
   }
 }
 

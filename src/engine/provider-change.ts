@@ -8,7 +8,7 @@ import type { CatalogChanges } from './changes.js';
 import { ExternalMapping } from './entities/index.js';
 import { intendedCreate } from './mappings.js';
 import { lockForInbound, lockRemoteRecord } from './record-locks.js';
-import { isUuid } from './records.js';
+import { ourIdOn } from './records.js';
 import { goneOf } from './tombstones.js';
 
 export interface ProviderChange {
@@ -50,8 +50,7 @@ export async function applyProviderChange(
   let read: { record: RemoteRecord | undefined } | undefined;
   if (!mapping) {
     if (!known) read = { record: await adapter.fetch(externalId) };
-    ourId = (known ?? read?.record)?.internalId ?? null;
-    if (ourId && !isUuid(ourId)) ourId = null;
+    ourId = ourIdOn(known ?? read?.record);
   }
   if (ourId && (await echoOfCreateInFlight(tx, def, provider, ourId, { ...change, known }))) {
     return { outcome: 'unchanged', entityId: ourId, reason: 'our create in flight; its reply records it' };

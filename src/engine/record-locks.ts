@@ -63,3 +63,22 @@ export async function lockForInbound(
   );
   return row as CatalogRowBase;
 }
+
+/**
+ * `lockForInbound` for many records of one catalog (an inbound chunk): their rows, then their sync states with the
+ * provider, each in id order, in two statements. Returns the rows found (deleted ones too), by id.
+ */
+export async function lockManyForInbound(
+  tx: EntityManager,
+  def: AnyCatalog,
+  entityIds: readonly string[],
+  provider: ProviderId,
+): Promise<Map<string, CatalogRowBase>> {
+  const rows = await records.lockMany(tx, def, entityIds);
+  await tx.find(
+    SyncState,
+    { entityType: def.entityType, entityId: { $in: [...entityIds] }, provider },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { entityId: 'asc' } },
+  );
+  return new Map(rows.map((r) => [r.id, r as CatalogRowBase]));
+}
