@@ -25,17 +25,17 @@ export const relayStage: Stage = async (ctx) => {
   await until(ctx.deadline, 'the outbox to drain', async () => (await scalar(ctx, unpublished)) === 0);
   const statements = (await statementsByRole(stack.probe, DATABASE)).get('bench_relay') ?? EMPTY;
 
-  // Each batch's rows share published_at (statement_timestamp() of the statement marking them, as their send starts).
-  // Batch k's rows went out between t[k] and t[k+1]: the rate over the batches from the second (the first also
-  // connected the producer) to the one before the last.
+  // Each batch's rows share published_at: statement_timestamp() of the statement claiming them, which runs while the
+  // batch before goes out, so t[k+1] - t[k] is one batch's turn. The rate is over the batches from the third to the
+  // one before the last: the second was claimed while the first connected the producer.
   const { rows } = await stack.probe.query<{ t: Date; n: string }>(
     `select published_at as t, count(*) as n from outbox_event where published_at >= $1 group by 1 order by 1`,
     [stageStart],
   );
   const batches = rows.map((r) => ({ t: r.t.getTime(), n: Number(r.n) }));
   const published = batches.reduce((sum, b) => sum + b.n, 0);
-  const inner = batches.slice(1, -1);
-  const spanMs = batches.length >= 3 ? batches[batches.length - 1]!.t - batches[1]!.t : 0;
+  const inner = batches.slice(2, -1);
+  const spanMs = batches.length >= 4 ? batches[batches.length - 1]!.t - batches[2]!.t : 0;
   const oursRate = spanMs > 0 ? (inner.reduce((sum, b) => sum + b.n, 0) / spanMs) * 1000 : NaN;
   ctx.say(`relay: ${published} events at ${num(oursRate)}/s`);
 

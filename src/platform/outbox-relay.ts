@@ -59,27 +59,23 @@ export class OutboxRelay {
 
   /**
    * Publishes up to BATCHES_PER_ROUND batches in one transaction. Returns how many rows went out (0 when idle or
-   * when another relay holds the lock). Each batch's database work (marking it published, reading the next) runs
-   * while Kafka takes it; a batch is sent only once the one before it is acknowledged, so order is kept. If a send
-   * fails the transaction rolls back and the whole round goes again (at-least-once; consumers dedupe by event id).
+   * when another relay holds the lock). Each batch is claimed (marked published and read in one statement), then
+   * sent; the next batch is claimed while Kafka takes the one before it, and sent only once that one is
+   * acknowledged, so order is kept. If a send fails the transaction rolls back and the whole round goes again
+   * (at-least-once; consumers dedupe by event id).
    */
   async publishBatch(): Promise<number> {
     const em = this.orm.em.fork();
     return em.transactional(async (tx: EntityManager) => {
       // tx.execute (not getConnection().execute) so every statement runs inside this transaction.
       if (!(await tryLockXact(tx, LockKeys.outboxRelay))) return 0;
-      let rows = await this.unpublished(tx);
+      let rows = await this.claimNext(tx);
       let published = 0;
       for (let batch = 1; rows.length > 0; batch++) {
         const sending = this.kafka.publish(rows.map(toMessage));
         sending.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
-        await tx.execute('update outbox_event set published_at = statement_timestamp() where seq in (?)', [
-          rows.map((r) => r.seq),
-        ]);
-        // Read after the update, in a new snapshot (read committed): a row committed since the last read with a
-        // lower seq comes first, so one entity's events never overtake each other.
         const next =
-          rows.length === this.options.batchSize && batch < BATCHES_PER_ROUND ? await this.unpublished(tx) : [];
+          rows.length === this.options.batchSize && batch < BATCHES_PER_ROUND ? await this.claimNext(tx) : [];
         await sending;
         published += rows.length;
         rows = next;
@@ -88,11 +84,22 @@ export class OutboxRelay {
     });
   }
 
-  private unpublished(tx: EntityManager): Promise<OutboxRow[]> {
-    return tx.execute<OutboxRow[]>(
-      'select seq, id, topic, key, type, payload from outbox_event where published_at is null order by seq limit ? for update',
+  /**
+   * Marks the next batch published and returns it in seq order. Each claim reads in a new snapshot (read
+   * committed): a row committed since the last claim with a lower seq comes first, so one entity's events never
+   * overtake each other. No row lock is taken: the advisory lock already makes this the only relay, and a
+   * `for update` would write a lock record for every row before the update writes it again.
+   */
+  private async claimNext(tx: EntityManager): Promise<OutboxRow[]> {
+    const rows = await tx.execute<OutboxRow[]>(
+      `update outbox_event o set published_at = statement_timestamp()
+         from (select seq from outbox_event where published_at is null order by seq limit ?) next
+        where o.seq = next.seq
+        returning o.seq, o.id, o.topic, o.key, o.type, o.payload`,
       [this.options.batchSize],
     );
+    // RETURNING comes in no promised order; seq is a bigint, read as a string.
+    return rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
   }
 
   /**
