@@ -98,6 +98,34 @@ export interface KafkaTransport {
 /** The most messages one produce request carries (a relay batch is at most OUTBOX_BATCH_SIZE, 1000). */
 const MAX_MESSAGES_PER_SEND = 1000;
 
+/**
+ * The most bytes (keys, values, headers) one produce request carries. The broker refuses a partition's record
+ * batch above message.max.bytes (1 MiB by default), and kafkajs puts all of a request's messages for one partition
+ * in one batch: a relay batch of large events must go out as several requests, or it would be refused on every try.
+ * https://kafka.apache.org/39/documentation/#brokerconfigs_message.max.bytes
+ */
+export const MAX_BYTES_PER_SEND = 512 * 1024;
+
+/** Consecutive runs of `messages`, each within MAX_BYTES_PER_SEND (a larger message goes alone), in order. */
+export function splitBySize(messages: readonly OutgoingMessage[], maxBytes = MAX_BYTES_PER_SEND): OutgoingMessage[][] {
+  const runs: OutgoingMessage[][] = [];
+  let run: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    let size = Buffer.byteLength(m.key) + Buffer.byteLength(m.value);
+    for (const [k, v] of Object.entries(m.headers ?? {})) size += k.length + Buffer.byteLength(v);
+    if (run.length > 0 && bytes + size > maxBytes) {
+      runs.push(run);
+      run = [];
+      bytes = 0;
+    }
+    run.push(m);
+    bytes += size;
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
 /** Sleeps `ms`, heartbeating every few seconds so the group keeps this member while it waits. */
 async function waitWithHeartbeats(ms: number, heartbeat: () => Promise<void>, stop: () => boolean): Promise<void> {
   const until = Date.now() + ms;
@@ -234,20 +262,23 @@ export function createKafkaTransport(opts: {
 
   async function publishNow(messages: OutgoingMessage[]): Promise<void> {
     const p = await getProducer();
-    const byTopic = new Map<string, OutgoingMessage[]>();
-    for (const m of messages) {
-      const list = byTopic.get(m.topic) ?? [];
-      list.push(m);
-      byTopic.set(m.topic, list);
-    }
     try {
-      await p.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, ms]) => ({
-          topic,
-          messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })),
-        })),
-      });
+      // One request after another, so the order of messages holds across them.
+      for (const run of splitBySize(messages)) {
+        const byTopic = new Map<string, OutgoingMessage[]>();
+        for (const m of run) {
+          const list = byTopic.get(m.topic) ?? [];
+          list.push(m);
+          byTopic.set(m.topic, list);
+        }
+        await p.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, ms]) => ({
+            topic,
+            messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })),
+          })),
+        });
+      }
     } catch (err) {
       // A failed producer may hold a broken connection; rebuild it on the next publish.
       producerReady = undefined;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { customerCatalog } from '../../src/catalogs/customer/definition.js';
 import { CatalogChanges } from '../../src/engine/changes.js';
 import { OutboxRelay } from '../../src/platform/outbox-relay.js';
@@ -46,6 +47,39 @@ describe('outbox relay', () => {
           .map((e) => (e.payload as { version: number }).version);
         expect(versions).toEqual([1, 2, 3, 4]);
       }
+    } finally {
+      await consumer.stop();
+    }
+  });
+
+  it('a batch larger than the broker takes in one request goes out in several, in order', async () => {
+    // 12 events of 150 KB for one entity: 1.8 MB for one partition, above the broker's 1 MiB message.max.bytes if
+    // sent as one record batch.
+    const entityId = randomUUID();
+    const ids = Array.from({ length: 12 }, () => randomUUID());
+    const em = t.app.orm.em.fork();
+    for (const [i, id] of ids.entries()) {
+      const envelope = {
+        id,
+        type: 'customer.updated',
+        entityType: 'CUSTOMER',
+        entityId,
+        origin: 'LOCAL',
+        createdAt: new Date().toISOString(),
+        payload: { version: i + 1, padding: 'x'.repeat(150_000) },
+      };
+      await em.execute(
+        `insert into outbox_event (id, topic, key, type, payload, created_at) values (?, ?, ?, ?, ?, now())`,
+        [id, catalogTopic('CUSTOMER'), entityId, envelope.type, JSON.stringify(envelope)],
+      );
+    }
+    const consumer = await collectEvents([catalogTopic('CUSTOMER')]);
+    try {
+      const relay = new OutboxRelay(t.app.orm, t.app.kafka, testLogger, { batchSize: 100, pollIntervalMs: 20 });
+      while ((await relay.publishBatch()) > 0);
+      const mine = () => consumer.events.filter((e) => e.entityId === entityId);
+      await expectEventually(() => mine().length >= ids.length);
+      expect(mine().map((e) => e.id)).toEqual(ids);
     } finally {
       await consumer.stop();
     }
