@@ -39,7 +39,8 @@ export function readKnobs() {
     /** Response time of every call to either emulator (ms), like a real provider's. */
     latencyMs: num('BENCH_LATENCY_MS', 30),
     /** createCustomer mutations timed against the plain-pg transaction; their sync is the outbound backlog. */
-    customers: num('BENCH_CUSTOMERS', 500, 1),
+    // 3000: their 9150 outbox events make 18 relay batches of 500, enough for a rate over the inner ones.
+    customers: num('BENCH_CUSTOMERS', 3000, 1),
     /** Concurrent GraphQL clients (and plain-pg connections) in the mutations stage. */
     concurrency: num('BENCH_CONCURRENCY', 10, 1),
     /** STRIPE_RATE_LIMIT_RPS / SALESFORCE_RATE_LIMIT_RPS of the worker (Stripe's live-mode limit is 100/s). */

@@ -10,7 +10,7 @@ import { DATABASE } from '../lib/stack.js';
 import { num, ratio } from '../lib/table.js';
 
 /** OUTBOX_BATCH_SIZE's default; the bench leaves it unset. */
-const BATCH = 100;
+const BATCH = 500;
 
 export const relayStage: Stage = async (ctx) => {
   const { stack } = ctx;
