@@ -103,6 +103,7 @@ export async function startApp(
       relay = new OutboxRelay(orm, kafka, logger.child({ component: 'outbox-relay' }), {
         batchSize: config.OUTBOX_BATCH_SIZE,
         pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+        keepPublishedHours: config.OUTBOX_KEEP_HOURS,
       });
       relay.start();
       stops.push(stopping('outbox-relay', () => relay!.stop()));

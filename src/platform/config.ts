@@ -42,6 +42,8 @@ const baseShape = {
   // broker and the relay more than its rows do: at 100 the bench's relay drained 0.3-0.45 of a raw producer's rate,
   // at 500 0.55-0.67 (README, Measured). A lone event still goes out alone at once.
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
+  // Hours published outbox rows are kept (support, replays); older ones are deleted every minute. 0 keeps them all.
+  OUTBOX_KEEP_HOURS: z.coerce.number().int().min(0).max(87_600).default(72),
   SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   SYNC_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(500),
   SYNC_RETRY_MAX_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),

@@ -17,7 +17,15 @@ export interface OutboxRelayOptions {
   batchSize: number;
   pollIntervalMs: number;
   maxBackoffMs?: number;
+  /** Published rows older than this many hours are deleted (every minute, a bounded number). 0 keeps them all. */
+  keepPublishedHours?: number;
 }
+
+/** How often the relay deletes published rows past their keep, and how many rows one delete looks at. */
+const PRUNE_EVERY_MS = 60_000;
+const PRUNE_SCAN = 5000;
+/** Deletes per prune at most: 100,000 rows a minute, far above what the outbox takes in. */
+const PRUNE_ROUNDS = 20;
 
 interface OutboxRow {
   seq: string;
@@ -49,6 +57,8 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private nudged = false;
   private failures = 0;
+  private lastPrune = 0;
+  private pruning: Promise<void> | undefined;
 
   constructor(
     private readonly orm: Orm,
@@ -103,6 +113,32 @@ export class OutboxRelay {
   }
 
   /**
+   * Deletes published rows older than `keepPublishedHours`, so the outbox holds the backlog and a recent tail (for
+   * support and replays), not every event ever made. Each delete looks only at the oldest PRUNE_SCAN rows by seq:
+   * the relay publishes in seq order, so the rows past their keep are at the head, and the cost is bounded
+   * whatever the table's size, even when nothing is due. An unpublished row at the head is left alone and does
+   * not stop the rows after it. Returns how many rows it deleted.
+   */
+  async prune(now = new Date()): Promise<number> {
+    const hours = this.options.keepPublishedHours ?? 0;
+    if (hours <= 0) return 0;
+    const before = new Date(now.getTime() - hours * 60 * 60 * 1000);
+    let deleted = 0;
+    for (let round = 0; round < PRUNE_ROUNDS; round++) {
+      const rows = await this.orm.em.fork().execute<{ seq: string }[]>(
+        `delete from outbox_event where seq in (
+           select seq from (select seq, published_at from outbox_event order by seq limit ?) head
+            where published_at < ?)
+         returning seq`,
+        [PRUNE_SCAN, before],
+      );
+      deleted += rows.length;
+      if (rows.length === 0) break;
+    }
+    return deleted;
+  }
+
+  /**
    * Unpublished rows (counted up to OUTBOX_BACKLOG_CAP) and the oldest one's age: two reads of the partial index
    * of unpublished rows (entities/outbox-event.ts), whatever the size of the published history.
    */
@@ -133,6 +169,7 @@ export class OutboxRelay {
     this.running = false;
     this.nudge();
     await this.loop;
+    await this.pruning;
   }
 
   private async run(): Promise<void> {
@@ -141,6 +178,19 @@ export class OutboxRelay {
       let published = 0;
       try {
         published = await this.publishBatch();
+        // Beside the publishing, not in its way: catching up on a large table takes a while.
+        if (!this.pruning && Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
+          this.lastPrune = Date.now();
+          this.pruning = this.prune()
+            .then(
+              () => undefined,
+              (error: unknown) =>
+                this.logger.warn('could not delete old published outbox rows; trying again later', { error }),
+            )
+            .finally(() => {
+              this.pruning = undefined;
+            });
+        }
         if (this.failures > 0) this.logger.info('outbox relay recovered', { afterFailures: this.failures });
         this.failures = 0;
       } catch (err) {

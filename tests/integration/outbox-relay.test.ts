@@ -85,6 +85,40 @@ describe('outbox relay', () => {
     }
   });
 
+  it('deletes published rows past their keep, and keeps recent and unpublished ones', async () => {
+    const em = t.app.orm.em.fork();
+    const key = randomUUID();
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 60 * 60 * 1000);
+    const rows = [
+      { name: 'old, published', createdAt: hoursAgo(50), publishedAt: hoursAgo(49) },
+      { name: 'old, never published', createdAt: hoursAgo(48), publishedAt: null },
+      { name: 'old too, after it', createdAt: hoursAgo(47), publishedAt: hoursAgo(47) },
+      { name: 'recent', createdAt: hoursAgo(2), publishedAt: hoursAgo(2) },
+    ];
+    for (const r of rows) {
+      await em.execute(
+        `insert into outbox_event (id, topic, key, type, payload, created_at, published_at) values (?, ?, ?, ?, ?, ?, ?)`,
+        [randomUUID(), catalogTopic('CUSTOMER'), key, r.name, '{}', r.createdAt, r.publishedAt],
+      );
+    }
+    const relay = new OutboxRelay(t.app.orm, t.app.kafka, testLogger, {
+      batchSize: 100,
+      pollIntervalMs: 20,
+      keepPublishedHours: 24,
+    });
+    expect(await relay.prune()).toBeGreaterThanOrEqual(2);
+    const left = await em.execute<{ type: string }[]>('select type from outbox_event where key = ? order by seq', [
+      key,
+    ]);
+    expect(left.map((r) => r.type)).toEqual(['old, never published', 'recent']);
+    // Nothing left past its keep: a second prune deletes nothing; keepPublishedHours 0 never deletes.
+    expect(await relay.prune()).toBe(0);
+    const keepAll = new OutboxRelay(t.app.orm, t.app.kafka, testLogger, { batchSize: 100, pollIntervalMs: 20 });
+    expect(await keepAll.prune(hoursAgo(-1000))).toBe(0);
+    // Its unpublished row (never a real event) must not reach the next test's relay.
+    await em.execute('delete from outbox_event where key = ?', [key]);
+  });
+
   it('a relay in its own process publishes a commit made elsewhere at once (NOTIFY), not at its next poll', async () => {
     // A minute between polls: only the notification can wake it within the test's wait.
     const relay = await startTestApp(
