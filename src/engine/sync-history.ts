@@ -22,6 +22,8 @@ type Row = ConstructorParameters<typeof SyncEvent>[0] & Record<string, unknown>;
 const ERROR_CHARS = 2000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const PRUNE_ROWS = 10_000;
+/** Deletes per prune at most: 500,000 rows an hour, above what a busy deployment's workers write. */
+const PRUNE_ROUNDS = 50;
 
 /**
  * Writes the sync history (`sync_event`): every outcome the workers report becomes a row, batched into one INSERT
@@ -131,17 +133,25 @@ export class SyncHistory implements OutcomeSink {
       this.timer ??= setTimeout(() => void this.flush(), written ? this.lingerMs : 1000);
   }
 
-  /** Deletes rows past the retention, at most PRUNE_ROWS per call (a long backlog goes over several hours). */
+  /**
+   * Deletes rows past the retention, PRUNE_ROWS per statement (short transactions), until none is left or after
+   * PRUNE_ROUNDS statements (a longer backlog goes over the next hours).
+   */
   async prune(now = new Date()): Promise<number> {
     if (this.retentionDays <= 0) return 0;
     const before = new Date(now.getTime() - this.retentionDays * 24 * 60 * 60 * 1000);
-    const deleted = await this.orm.em
-      .fork()
-      .execute<{ id: string }[]>(
-        'delete from sync_event where id in (select id from sync_event where at < ? limit ?) returning id',
-        [before, PRUNE_ROWS],
-      );
-    return deleted.length;
+    let total = 0;
+    for (let round = 0; round < PRUNE_ROUNDS; round++) {
+      const deleted = await this.orm.em
+        .fork()
+        .execute<{ id: string }[]>(
+          'delete from sync_event where id in (select id from sync_event where at < ? limit ?) returning id',
+          [before, PRUNE_ROWS],
+        );
+      total += deleted.length;
+      if (deleted.length < PRUNE_ROWS) break;
+    }
+    return total;
   }
 
   /** Writes what is left (one try per batch) and stops the timers. */

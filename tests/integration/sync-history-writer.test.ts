@@ -69,4 +69,22 @@ describe('SyncHistory', () => {
     expect((await orm.em.fork().find(SyncEvent, {})).map((e) => e.eventId)).toEqual(['evt_2']);
     await history.close();
   });
+
+  it('deletes a backlog past the retention larger than one statement deletes, in one prune', async () => {
+    // 25,000 old rows: two and a half statements' worth (10,000 each). It used to take three hourly prunes.
+    const em = orm.em.fork();
+    await em.execute(
+      `insert into sync_event (id, at, provider, direction, entity_type, outcome, event_id, duration_ms)
+       select gen_random_uuid(), now() - interval '40 days', 'STRIPE', 'OUTBOUND', 'CUSTOMER', 'SYNCED',
+              'old_' || g, 1
+         from generate_series(1, 25000) g`,
+    );
+    const history = new SyncHistory(orm, testLogger, { lingerMs: 10, retentionDays: 30 });
+    expect(await history.prune()).toBe(25_000);
+    const [left] = await em.execute<{ n: string }[]>(
+      `select count(*) as n from sync_event where event_id like 'old_%'`,
+    );
+    expect(Number(left!.n)).toBe(0);
+    await history.close();
+  });
 });
