@@ -7,6 +7,11 @@ import { scalar, type StageContext } from './context.js';
 import { until } from './deadline.js';
 
 export async function consumerLag(brokers: string): Promise<number> {
+  return [...(await lagByGroup(brokers)).values()].reduce((sum, n) => sum + n, 0);
+}
+
+/** Messages not yet committed, per consumer group that has any. */
+async function lagByGroup(brokers: string): Promise<Map<string, number>> {
   const kafka = new Kafka({ clientId: 'bench-lag', brokers: [brokers], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -19,14 +24,15 @@ export async function consumerLag(brokers: string): Promise<number> {
       }
       return ends.get(topic)!.get(partition) ?? 0;
     };
-    let lag = 0;
+    const lag = new Map<string, number>();
     const { groups } = await admin.listGroups();
     // The workers' groups; each API instance's sync-status feed has a group of its own that a stopped one leaves behind.
     for (const { groupId } of groups.filter((g) => !g.groupId.startsWith('catalog-sync-api-'))) {
       for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
         for (const { partition, offset } of partitions) {
           // -1: nothing committed yet on that partition (a group that joined at its end and saw nothing since).
-          if (Number(offset) >= 0) lag += Math.max(0, (await endOf(topic, partition)) - Number(offset));
+          const behind = Number(offset) >= 0 ? Math.max(0, (await endOf(topic, partition)) - Number(offset)) : 0;
+          if (behind > 0) lag.set(groupId, (lag.get(groupId) ?? 0) + behind);
         }
       }
     }
@@ -38,10 +44,16 @@ export async function consumerLag(brokers: string): Promise<number> {
 
 /** Waits (at most `timeoutMs`) until nothing is left to do; returns false if it was still busy then. */
 export async function waitQuiet(ctx: StageContext, timeoutMs = 60_000): Promise<boolean> {
-  const busy = async () =>
-    (await scalar(ctx, 'select count(*) as n from outbox_event where published_at is null')) +
-    (await scalar(ctx, `select count(*) as n from sync_state where state in ('PENDING', 'SYNCING')`)) +
-    (await consumerLag(ctx.stack.kafka.brokers));
+  let last = '';
+  const busy = async () => {
+    const outbox = await scalar(ctx, 'select count(*) as n from outbox_event where published_at is null');
+    const states = await scalar(ctx, `select count(*) as n from sync_state where state in ('PENDING', 'SYNCING')`);
+    const lag = await lagByGroup(ctx.stack.kafka.brokers);
+    last =
+      `${outbox} outbox rows unpublished, ${states} sync states PENDING or SYNCING, consumer lag ` +
+      ([...lag].map(([group, n]) => `${n} (${group})`).join(', ') || '0');
+    return outbox + states + [...lag.values()].reduce((sum, n) => sum + n, 0);
+  };
   try {
     await until(ctx.deadline, 'the pipeline to go quiet', async () => (await busy()) === 0, {
       everyMs: 500,
@@ -50,7 +62,7 @@ export async function waitQuiet(ctx: StageContext, timeoutMs = 60_000): Promise<
     return true;
   } catch (err) {
     if ((err as Error).message.includes('not within')) {
-      ctx.say(`  (still busy after ${timeoutMs / 1000} s; going on)`);
+      ctx.say(`  (still busy after ${timeoutMs / 1000} s: ${last}; going on)`);
       return false;
     }
     throw err;
