@@ -91,6 +91,12 @@ export interface EntityAdapter<F extends FieldValues = FieldValues> {
   write(writes: RecordWrite<F>[]): Promise<WriteResult[]>;
   /** The provider's current record; `deleted: true` (or undefined when unknown) if it no longer exists. */
   fetch(externalId: string): Promise<RemoteRecord<F> | undefined>;
+  /**
+   * Several records in one call, as `fetch` would give each, in the order asked. Optional: for a provider that
+   * counts calls (Salesforce) the engine gathers concurrent reads into these, up to `maxReadBatch` ids a call.
+   */
+  fetchMany?(externalIds: readonly string[]): Promise<Array<RemoteRecord<F> | undefined>>;
+  maxReadBatch?: number;
   /** The record's page in the provider's web app, for people (the admin console links it); none if unknown. */
   recordUrl?(externalId: string): string | undefined;
   /**

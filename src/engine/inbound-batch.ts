@@ -112,7 +112,9 @@ export async function applyInboundBatch(
     else if (record.def.lifecycle || !isLinked(mapping)) rest.push(record);
     else toMerge.set(record.def, [...(toMerge.get(record.def) ?? []), { record, entityId: mapping.entityId }]);
   }
-  const reads = await settleWithin(toRead, READS_IN_FLIGHT, READ_WAIT_MS, (r) => r.adapter.fetch(r.externalId));
+  const reads = await settleWithin(toRead, readsInFlight(toRead.map((r) => r.adapter)), READ_WAIT_MS, (r) =>
+    r.adapter.fetch(r.externalId),
+  );
   const currentByDef = new Map<AnyCatalog, Map<string, { record: InboundRecord; current: RemoteRecord }>>();
   reads.forEach((read, i) => {
     const record = toRead[i]!;
@@ -211,7 +213,7 @@ async function mergeLinked(
   }
   const finish = (item: (typeof toRead)[number], result: Done['result']) =>
     void done.push({ record: item.record, result, echoes: item.echoes });
-  const reads = await settleWithin(toRead, READS_IN_FLIGHT, READ_WAIT_MS, (r) =>
+  const reads = await settleWithin(toRead, readsInFlight(toRead.map((r) => r.record.adapter)), READ_WAIT_MS, (r) =>
     r.record.adapter.fetch(r.record.externalId),
   );
   const merges: Array<
@@ -267,6 +269,14 @@ function settledRead(
     earlierReads.set(record, failed);
   }
   return undefined;
+}
+
+/**
+ * Reads started at once: all of them where every adapter reads several records in a call (gathered into as few
+ * calls as that takes, engine/gathered-reads.ts), else READS_IN_FLIGHT.
+ */
+function readsInFlight(adapters: readonly EntityAdapter<FieldValues>[]): number {
+  return adapters.length > 0 && adapters.every((a) => a.fetchMany) ? adapters.length : READS_IN_FLIGHT;
 }
 
 /** The record's events that are echoes of our writes, judged against its mapping (`judgeEvent`). */

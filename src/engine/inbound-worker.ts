@@ -34,6 +34,7 @@ import { applyProviderChange } from './provider-change.js';
 import { lockRemoteRecord } from './record-locks.js';
 import { parseRecheck } from './recheck.js';
 import { parseResync, type ResyncMessage } from './resync.js';
+import { gatherReads } from './gathered-reads.js';
 
 function isConstraintViolation(err: unknown): boolean {
   return err instanceof UniqueConstraintViolationException || err instanceof ForeignKeyConstraintViolationException;
@@ -106,7 +107,7 @@ export class InboundWorker {
     history?: SyncHistory,
   ) {
     this.log = logger.child({ component: 'inbound-worker', provider: provider.id });
-    this.adapters = new Map(provider.adapters.map((a) => [a.entityType, a]));
+    this.adapters = new Map(provider.adapters.map((a) => [a.entityType, gatherReads(a)]));
     this.resyncs = new Backfill(orm, new Map([[provider.id, provider]]), catalogs, changes, this.log);
     this.outcomes = new OutcomeReporter(provider.id, this.log, metrics, history);
   }

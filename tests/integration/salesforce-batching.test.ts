@@ -1,4 +1,6 @@
 import type { SalesforceEmulator } from '../../emulators/salesforce/index.js';
+import { providerTopics } from '../../src/core/topics.js';
+import { inboundMessage } from '../../src/providers/salesforce/inbound.js';
 import { expectEventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/harness.js';
 import { salesforceEnv, startSalesforce } from '../support/salesforce.js';
@@ -63,6 +65,34 @@ describe('Salesforce batches fill up under load', () => {
     expect(calls).toBeLessThanOrEqual(Math.ceil(BURST / COLLECTION) + 2);
     await expectEventually(synced);
     sf.clearFaults();
+  });
+
+  it(`re-reads a burst of ${BURST} polled changes in a few queries, not one per record`, async () => {
+    // What the poller sends when it finds our own writes (getUpdated gives ids only, so each must be read again).
+    const contacts = sf.contacts();
+    expect(contacts.length).toBeGreaterThanOrEqual(BURST);
+    const queries = () => sf.requestLog().filter((e) => e.method === 'GET' && /\/query(All)?\/?$/.test(e.path)).length;
+    const before = queries();
+    const window = `burst-${Date.now()}`;
+    await api.app.kafka.publish(
+      contacts.map((c) => ({
+        topic: providerTopics('SALESFORCE').inbound,
+        key: c.Id,
+        value: JSON.stringify(
+          inboundMessage({ source: 'poll', eventId: `poll:${c.Id}:${window}`, sObjectType: 'Contact', recordId: c.Id }),
+        ),
+      })),
+    );
+    const handled = async () => {
+      const [row] = await api.app.orm.em
+        .fork()
+        .execute<{ n: string }[]>(`select count(*) as n from sync_event where event_id like ?`, [`%:${window}`]);
+      return Number(row!.n) === contacts.length;
+    };
+    await expectEventually(handled, { timeoutMs: 60_000 });
+    // Chunks of 50 per partition, gathered while a query is out: a handful of calls (one per record before).
+    expect(queries() - before).toBeLessThanOrEqual(Math.ceil(contacts.length / 50) + 3);
+    await expectEventually(synced);
   });
 
   it('writes a lone change at once, in its own call', async () => {

@@ -10,6 +10,13 @@ import { fromSObject, isDeleted, type SObjectRecord } from './mappers.js';
 /** sObject Collections take at most 200 records a call (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm). */
 export const COLLECTION_LIMIT = 200;
 
+/**
+ * Ids per read query: 200 ids of 18 characters keep the SOQL (sent in the URL of a GET) near 4 KB, well within
+ * Salesforce's 16,384-character URI limit and 100,000-character SOQL limit
+ * (https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_soslsoql.htm).
+ */
+export const READ_LIMIT = 200;
+
 /** How one catalog maps to one sObject type: pure functions, the adapter does the calls. */
 export interface SObjectBinding<F extends FieldValues> {
   entityType: EntityType;
@@ -42,6 +49,7 @@ type Indexed<F extends FieldValues> = { w: RecordWrite<F>; i: number };
  */
 export class SObjectAdapter<F extends FieldValues> implements EntityAdapter<F> {
   readonly maxBatchSize = COLLECTION_LIMIT;
+  readonly maxReadBatch = READ_LIMIT;
   readonly entityType: EntityType;
 
   constructor(
@@ -178,17 +186,33 @@ export class SObjectAdapter<F extends FieldValues> implements EntityAdapter<F> {
   }
 
   async fetch(id: string): Promise<RemoteRecord<F> | undefined> {
+    const [record] = await this.fetchMany([id]);
+    return record;
+  }
+
+  /**
+   * Up to READ_LIMIT records in one SOQL query (`Id IN (...)`), in the order asked; one no longer there (not even
+   * in the recycle bin: queryAll sees deleted records) comes back deleted. Salesforce counts the call, not the
+   * records, so the engine gathers concurrent reads into these (engine/gathered-reads.ts).
+   */
+  async fetchMany(ids: readonly string[]): Promise<Array<RemoteRecord<F> | undefined>> {
     const { sObjectType, label } = this.binding;
-    // queryAll also sees deleted records (IsDeleted = true) still in the recycle bin.
-    const res = await this.api.call(`${label} fetch`, async (conn): Promise<QueryResult<SObjectRecord>> =>
-      conn.query<SObjectRecord>(
-        `SELECT ${this.selectFields.join(', ')} FROM ${sObjectType} WHERE Id = '${id.replace(/[^A-Za-z0-9]/g, '')}'`,
-        { scanAll: true },
-      ),
-    );
-    const record = res.records[0];
-    if (!record) return { externalId: id, internalId: null, deleted: true, values: {} };
-    return this.fromRecord(record);
+    const clean = ids.map((id) => id.replace(/[^A-Za-z0-9]/g, ''));
+    const byId = new Map<string, RemoteRecord<F>>();
+    for (let i = 0; i < clean.length; i += READ_LIMIT) {
+      const list = [...new Set(clean.slice(i, i + READ_LIMIT))].map((id) => `'${id}'`).join(', ');
+      const res = await this.api.call(`${label} fetch`, async (conn): Promise<QueryResult<SObjectRecord>> =>
+        conn.query<SObjectRecord>(`SELECT ${this.selectFields.join(', ')} FROM ${sObjectType} WHERE Id IN (${list})`, {
+          scanAll: true,
+        }),
+      );
+      for (const r of res.records) {
+        const record = this.fromRecord(r);
+        // An id asked for in its 15-character form comes back in its 18-character one, which begins with it.
+        byId.set(record.externalId, record).set(record.externalId.slice(0, 15), record);
+      }
+    }
+    return clean.map((id, i) => byId.get(id) ?? { externalId: ids[i]!, internalId: null, deleted: true, values: {} });
   }
 
   /** All live records via SOQL, page by page with queryMore (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm). */
