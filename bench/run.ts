@@ -14,6 +14,7 @@ import { cpuProfileNotes } from './lib/report.js';
 import { Deadline, DeadlineError } from './lib/deadline.js';
 import { readKnobs, type StageName } from './lib/knobs.js';
 import { benchDir, killAll, logDir, profileDir, stopAll } from './lib/processes.js';
+import { salesforceRereads } from './lib/salesforce-reads.js';
 import { Stack } from './lib/stack.js';
 import { notRun, num, renderTable, type Row } from './lib/table.js';
 import { backfillStage } from './stages/backfill.js';
@@ -85,6 +86,7 @@ try {
     }
     timings.push(`${name} ${num((performance.now() - stageStarted) / 1000)} s`);
   }
+  if (knobs.stages.includes('outbound')) rows.push(await salesforceRereads(ctx));
   // Stopping the roles keeps their peaks (and makes them write their CPU profiles).
   await stack.close();
   const peaks = stack.peakMiB;
