@@ -20,7 +20,6 @@ export async function startSyncStatusFeed(
     groupId: `catalog-sync-api-${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     topics: [SYNC_STATUS_TOPIC],
     fromBeginning: false,
-    commitPositions: false, // the group is this process's alone and is never resumed
     async handle(message) {
       const envelope = parseEnvelope(message.value);
       if (!envelope) {

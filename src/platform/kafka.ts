@@ -45,13 +45,6 @@ export interface SubscribeOptions {
   groupId: string;
   topics: string[];
   fromBeginning?: boolean;
-  /**
-   * false for a feed nobody resumes (a group of one process that starts at the end of its topics each time): its
-   * position is then kept in memory only. kafkajs commits after every fetched batch, and each commit is a write
-   * on the broker; for the API's sync-status feed that cost the broker more CPU than the relay's sends did.
-   * Default true.
-   */
-  commitPositions?: boolean;
   /** Called once per message, in order per partition. Throwing makes the message be redelivered. */
   handle(message: IncomingMessage): Promise<void>;
 }
@@ -305,10 +298,10 @@ export function createKafkaTransport(opts: {
       return sends.add(messages);
     },
 
-    async subscribe({ groupId, topics, fromBeginning = false, commitPositions = true, handle }) {
+    async subscribe({ groupId, topics, fromBeginning = false, handle }) {
       const control = { stopping: false };
       return startConsumer(groupId, topics, fromBeginning, control, {
-        autoCommit: commitPositions,
+        autoCommit: true,
         eachMessage: async ({ topic, partition, message, heartbeat }) => {
           const incoming = toIncoming(topic, partition, message);
           for (;;) {
