@@ -92,6 +92,18 @@ describe('Salesforce batches fill up under load', () => {
     await expectEventually(handled, { timeoutMs: 60_000 });
     // Chunks of 50 per partition, gathered while a query is out: a handful of calls (one per record before).
     expect(queries() - before).toBeLessThanOrEqual(Math.ceil(contacts.length / 50) + 3);
+    // Each was read right: our own writes, found unchanged; nothing taken for deleted.
+    const outcomes = await api.app.orm.em
+      .fork()
+      .execute<{ outcome: string; n: string }[]>(
+        `select outcome, count(*) as n from sync_event where event_id like ? group by outcome`,
+        [`%:${window}`],
+      );
+    expect(outcomes.map((o) => [o.outcome, Number(o.n)])).toEqual([['unchanged', contacts.length]]);
+    const [live] = await api.app.orm.em
+      .fork()
+      .execute<{ n: string }[]>(`select count(*) as n from customer where deleted_at is null`);
+    expect(Number(live!.n)).toBe(contacts.length);
     await expectEventually(synced);
   });
 

@@ -1,4 +1,5 @@
 import type { EntityAdapter, RemoteRecord } from '../../src/core/provider.js';
+import { ProviderError } from '../../src/core/provider-error.js';
 import { gatherReads } from '../../src/engine/gathered-reads.js';
 
 /** Past the gatherer's zero-delay timer: the read made before is in its own call. */
@@ -6,7 +7,7 @@ const inFlight = () => new Promise((r) => setTimeout(r, 1));
 
 const record = (externalId: string): RemoteRecord => ({ externalId, internalId: null, deleted: false, values: {} });
 
-function fakeAdapter(fail?: (ids: readonly string[]) => boolean) {
+function fakeAdapter(fail?: (ids: readonly string[]) => boolean, error: Error = new Error('provider down')) {
   const calls: string[][] = [];
   const adapter = {
     entityType: 'CUSTOMER',
@@ -18,7 +19,7 @@ function fakeAdapter(fail?: (ids: readonly string[]) => boolean) {
     async fetchMany(ids: readonly string[]) {
       calls.push([...ids]);
       await new Promise((r) => setTimeout(r, 5));
-      if (fail?.(ids)) throw new Error('provider down');
+      if (fail?.(ids)) throw error;
       return ids.map((id) => (id === 'gone' ? undefined : record(id)));
     },
   } as unknown as EntityAdapter;
@@ -49,6 +50,24 @@ describe('gatherReads', () => {
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
     expect(settled.map((s) => (s as PromiseRejectedResult).reason.message)).toEqual(['provider down', 'provider down']);
     await expect(gathered.fetch('z')).resolves.toMatchObject({ externalId: 'z' });
+  });
+
+  it('asks a query refused for good again one id at a time, so only the bad read fails', async () => {
+    const refused = new ProviderError('SALESFORCE', 'invalid ID field: bad', { retryable: false });
+    const { adapter, calls } = fakeAdapter((ids) => ids.includes('bad'), refused);
+    const gathered = gatherReads(adapter);
+    const first = gathered.fetch('a');
+    await inFlight();
+    const rest = Promise.allSettled(['b', 'bad', 'c'].map((id) => gathered.fetch(id)));
+    await first;
+    const settled = await rest;
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value?.externalId : 'failed'))).toEqual([
+      'b',
+      'failed',
+      'c',
+    ]);
+    expect((settled[1] as PromiseRejectedResult).reason).toBe(refused);
+    expect(calls).toEqual([['a'], ['b', 'bad', 'c'], ['b'], ['bad'], ['c']]);
   });
 
   it('keeps the rest of the adapter, and returns an adapter that cannot read several records as it is', () => {

@@ -212,7 +212,13 @@ export class SObjectAdapter<F extends FieldValues> implements EntityAdapter<F> {
         byId.set(record.externalId, record).set(record.externalId.slice(0, 15), record);
       }
     }
-    return clean.map((id, i) => byId.get(id) ?? { externalId: ids[i]!, internalId: null, deleted: true, values: {} });
+    // The 15-character form too: an 18-character id that differs from Salesforce's own only in its last three
+    // letters' case (a checksum) names the same record.
+    return clean.map(
+      (id, i) =>
+        byId.get(id) ??
+        byId.get(id.slice(0, 15)) ?? { externalId: ids[i]!, internalId: null, deleted: true, values: {} },
+    );
   }
 
   /** All live records via SOQL, page by page with queryMore (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm). */
