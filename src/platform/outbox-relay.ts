@@ -9,9 +9,9 @@ import { OUTBOX_BACKLOG_CAP, type OutboxStats } from './metrics.js';
  * Publishes outbox rows to Kafka in commit order and marks them published.
  *
  * Exactly one relay publishes at a time (a transaction-scoped advisory lock), so several relay processes can run
- * for availability without reordering one entity's events. Rows are locked, published, then marked in the same
- * transaction: if Kafka is down the transaction rolls back and the rows wait for the next round (at-least-once;
- * consumers dedupe by event id).
+ * for availability without reordering one entity's events. Rows are marked published (claimed) and then sent, in
+ * one transaction: if Kafka is down the transaction rolls back and the rows wait for the next round
+ * (at-least-once; consumers dedupe by event id).
  */
 export interface OutboxRelayOptions {
   batchSize: number;
@@ -97,8 +97,8 @@ export class OutboxRelay {
   /**
    * Marks the next batch published and returns it in seq order. Each claim reads in a new snapshot (read
    * committed): a row committed since the last claim with a lower seq comes first, so one entity's events never
-   * overtake each other. No row lock is taken: the advisory lock already makes this the only relay, and a
-   * `for update` would write a lock record for every row before the update writes it again.
+   * overtake each other. No `select ... for update` first: the advisory lock already makes this the only relay,
+   * and that pass would write a lock on every row before the update writes the row again.
    */
   private async claimNext(tx: EntityManager): Promise<OutboxRow[]> {
     const rows = await tx.execute<OutboxRow[]>(
@@ -119,18 +119,23 @@ export class OutboxRelay {
    * whatever the table's size, even when nothing is due. An unpublished row at the head is left alone and does
    * not stop the rows after it. Returns how many rows it deleted.
    */
-  async prune(now = new Date()): Promise<number> {
+  async prune(): Promise<number> {
     const hours = this.options.keepPublishedHours ?? 0;
     if (hours <= 0) return 0;
-    const before = new Date(now.getTime() - hours * 60 * 60 * 1000);
     let deleted = 0;
     for (let round = 0; round < PRUNE_ROUNDS; round++) {
-      const rows = await this.orm.em.fork().execute<{ seq: string }[]>(
-        `delete from outbox_event where seq in (
-           select seq from (select seq, published_at from outbox_event order by seq limit ?) head
-            where published_at < ?)
-         returning seq`,
-        [PRUNE_SCAN, before],
+      // One relay prunes at a time (several deleting the same head would only wait on each other). The cutoff is
+      // the database's clock, like published_at.
+      const rows = await this.orm.em.fork().transactional(async (tx: EntityManager) =>
+        (await tryLockXact(tx, LockKeys.outboxPrune))
+          ? tx.execute<{ seq: string }[]>(
+              `delete from outbox_event where seq in (
+                 select seq from (select seq, published_at from outbox_event order by seq limit ?) head
+                  where published_at < now() - ? * interval '1 hour')
+               returning seq`,
+              [PRUNE_SCAN, hours],
+            )
+          : [],
       );
       deleted += rows.length;
       if (rows.length === 0) break;
@@ -172,25 +177,28 @@ export class OutboxRelay {
     await this.pruning;
   }
 
+  /** Every PRUNE_EVERY_MS, beside the publishing, not in its way: catching up on a large table takes a while. */
+  private startPrune(): void {
+    if (!this.running || this.pruning || Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    this.pruning = this.prune()
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          this.logger.warn('could not delete old published outbox rows; trying again later', { error }),
+      )
+      .finally(() => {
+        this.pruning = undefined;
+      });
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       this.nudged = false;
       let published = 0;
+      this.startPrune();
       try {
         published = await this.publishBatch();
-        // Beside the publishing, not in its way: catching up on a large table takes a while.
-        if (!this.pruning && Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
-          this.lastPrune = Date.now();
-          this.pruning = this.prune()
-            .then(
-              () => undefined,
-              (error: unknown) =>
-                this.logger.warn('could not delete old published outbox rows; trying again later', { error }),
-            )
-            .finally(() => {
-              this.pruning = undefined;
-            });
-        }
         if (this.failures > 0) this.logger.info('outbox relay recovered', { afterFailures: this.failures });
         this.failures = 0;
       } catch (err) {

@@ -11,6 +11,7 @@ export const LockKeys = {
   import: 727_003,
   providerRecord: 727_004,
   naturalKey: 727_005,
+  outboxPrune: 727_006,
 } as const;
 
 type LockKey = (typeof LockKeys)[keyof typeof LockKeys];
