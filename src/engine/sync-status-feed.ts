@@ -20,6 +20,8 @@ export async function startSyncStatusFeed(
     groupId: `catalog-sync-api-${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     topics: [SYNC_STATUS_TOPIC],
     fromBeginning: false,
+    // Each commit is a write on the broker; after a rejoin a second of statuses comes again, which shows the same.
+    commitEveryMs: 1000,
     async handle(message) {
       const envelope = parseEnvelope(message.value);
       if (!envelope) {

@@ -40,7 +40,7 @@ const baseShape = {
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
   // Rows per claim and per send. A produce request, and the claim and the API's fetch that come with it, cost the
   // broker and the relay more than its rows do: at 100 the bench's relay drained 0.3-0.45 of a raw producer's rate,
-  // at 500 0.55-0.67 (README, Measured). A lone event still goes out alone at once.
+  // at 500 0.51-0.55 (README, Measured). A lone event still goes out alone at once.
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
   // Hours published outbox rows are kept (support, replays); older ones are deleted every minute. 0 keeps them all.
   OUTBOX_KEEP_HOURS: z.coerce.number().int().min(0).max(87_600).default(72),

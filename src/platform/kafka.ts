@@ -45,6 +45,13 @@ export interface SubscribeOptions {
   groupId: string;
   topics: string[];
   fromBeginning?: boolean;
+  /**
+   * Commit the position at most this often, instead of after every fetched batch (kafkajs's way, each commit a
+   * write on the broker). After a rejoin the consumer resumes from the last commit, so up to this many
+   * milliseconds of messages come again: for a feed that shows them (the API's sync status), not for one that
+   * acts on them. Default: after every batch.
+   */
+  commitEveryMs?: number;
   /** Called once per message, in order per partition. Throwing makes the message be redelivered. */
   handle(message: IncomingMessage): Promise<void>;
 }
@@ -130,6 +137,56 @@ async function waitWithHeartbeats(ms: number, heartbeat: () => Promise<void>, st
   }
 }
 
+/**
+ * Commits a consumer's handled positions at most once every `everyMs` (the first at once), instead of after every
+ * fetched batch. A failed commit is retried with the next one; what it would have saved comes again after a rejoin.
+ */
+class ThrottledCommits {
+  private readonly positions = new Map<string, { topic: string; partition: number; offset: string }>();
+  private committedAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly everyMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  /** `offset` was handled: the committed position becomes the one after it. */
+  handled(topic: string, partition: number, offset: string): void {
+    this.positions.set(`${topic}:${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    this.timer ??= setTimeout(() => this.flush(), Math.max(0, this.committedAt + this.everyMs - Date.now()));
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    this.committedAt = Date.now();
+    const offsets = [...this.positions.values()];
+    this.positions.clear();
+    this.consumer.commitOffsets(offsets).catch((error: unknown) => {
+      // Kept for the next commit unless a newer position of the same partition came meanwhile.
+      for (const o of offsets) {
+        const key = `${o.topic}:${o.partition}`;
+        if (!this.positions.has(key)) this.positions.set(key, o);
+      }
+      this.log.debug('could not commit consumer positions; trying again', { error });
+      this.schedule();
+    });
+  }
+}
+
 function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
   return {
     topic,
@@ -209,7 +266,7 @@ export function createKafkaTransport(opts: {
     topics: string[],
     fromBeginning: boolean,
     control: { stopping: boolean },
-    run: ConsumerRunConfig,
+    run: ConsumerRunConfig | ((consumer: Consumer) => ConsumerRunConfig),
   ): Promise<Subscription> {
     const consumer = kafka.consumer({
       groupId,
@@ -241,7 +298,7 @@ export function createKafkaTransport(opts: {
     const started = Date.now();
     // Partitions are handled concurrently (order holds within each): one slow or waiting partition does not
     // hold back the others.
-    await consumer.run({ partitionsConsumedConcurrently: 3, ...run });
+    await consumer.run({ partitionsConsumedConcurrently: 3, ...(typeof run === 'function' ? run(consumer) : run) });
     await joined;
     log.debug('consumer joined group', { groupId, ms: Date.now() - started });
     return {
@@ -298,34 +355,45 @@ export function createKafkaTransport(opts: {
       return sends.add(messages);
     },
 
-    async subscribe({ groupId, topics, fromBeginning = false, handle }) {
+    async subscribe({ groupId, topics, fromBeginning = false, commitEveryMs, handle }) {
       const control = { stopping: false };
-      return startConsumer(groupId, topics, fromBeginning, control, {
-        autoCommit: true,
-        eachMessage: async ({ topic, partition, message, heartbeat }) => {
-          const incoming = toIncoming(topic, partition, message);
-          for (;;) {
-            try {
-              await handle(incoming);
-              return;
-            } catch (err) {
-              if (!(err instanceof DelayDelivery)) {
-                log.warn('message handler failed; the message will be redelivered', {
-                  groupId,
-                  topic,
-                  partition,
-                  error: err,
-                });
-                throw err;
+      let committer: ThrottledCommits | undefined;
+      const sub = await startConsumer(groupId, topics, fromBeginning, control, (consumer) => {
+        if (commitEveryMs !== undefined) committer = new ThrottledCommits(consumer, commitEveryMs, log);
+        return {
+          autoCommit: !committer,
+          eachMessage: async ({ topic, partition, message, heartbeat }) => {
+            const incoming = toIncoming(topic, partition, message);
+            for (;;) {
+              try {
+                await handle(incoming);
+                committer?.handled(topic, partition, message.offset);
+                return;
+              } catch (err) {
+                if (!(err instanceof DelayDelivery)) {
+                  log.warn('message handler failed; the message will be redelivered', {
+                    groupId,
+                    topic,
+                    partition,
+                    error: err,
+                  });
+                  throw err;
+                }
+                // Wait here (heartbeating) and hand the same message over again. Throwing instead would count
+                // against kafkajs's consumer retries, and after a few delays crash and restart the consumer.
+                await waitWithHeartbeats(err.ms, heartbeat, () => control.stopping);
+                if (control.stopping) throw err;
               }
-              // Wait here (heartbeating) and hand the same message over again. Throwing instead would count
-              // against kafkajs's consumer retries, and after a few delays crash and restart the consumer.
-              await waitWithHeartbeats(err.ms, heartbeat, () => control.stopping);
-              if (control.stopping) throw err;
             }
-          }
-        },
+          },
+        };
       });
+      return {
+        async stop() {
+          committer?.close();
+          await sub.stop();
+        },
+      };
     },
 
     async subscribeBatch({ groupId, topics, fromBeginning = false, handleBatch }) {
