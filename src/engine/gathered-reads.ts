@@ -13,7 +13,7 @@ interface Read<F extends FieldValues> {
  * Queries in flight at once: one slow query (jsforce retries a failed GET for up to about 15 s) must not hold up
  * every partition's reads behind it, and two at once still fill whole queries under load.
  */
-const QUERIES_IN_FLIGHT = 2;
+const QUERIES_IN_FLIGHT = 1;
 
 /**
  * The adapter with its reads gathered, where it can read several records in one call (`fetchMany`): a read made

@@ -90,8 +90,9 @@ describe('Salesforce batches fill up under load', () => {
       return Number(row!.n) === contacts.length;
     };
     await expectEventually(handled, { timeoutMs: 60_000 });
-    // Chunks of 50 per partition, gathered while a query is out: a handful of calls (one per record before).
-    expect(queries() - before).toBeLessThanOrEqual(Math.ceil(contacts.length / 50) + 3);
+    // Chunks of up to 50 per partition (as Kafka hands them over), gathered while a query is out: 9 to 13 queries
+    // in runs here; one per record before (459). At least 20 records a query on average.
+    expect(queries() - before).toBeLessThanOrEqual(Math.ceil(contacts.length / 20));
     // Each was read right: our own writes, found unchanged; nothing taken for deleted.
     const outcomes = await api.app.orm.em
       .fork()
