@@ -15,7 +15,9 @@ const OutboxEventSchema = defineEntity({
   indexes: [{ name: 'outbox_event_unpublished_seq_index', properties: ['seq'], where: { publishedAt: null } }],
   properties: {
     seq: p.bigint('number').primary().autoincrement(),
-    id: p.uuid().unique(),
+    // Made by randomUUID with the row and never looked up here (consumers dedupe by it in their own inbox): no
+    // unique index, which every insert and every publish (an update: a new row version) would have to maintain.
+    id: p.uuid(),
     topic: p.string().length(200),
     key: p.string().length(200),
     type: p.string().length(100),

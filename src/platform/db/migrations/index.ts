@@ -13,6 +13,7 @@ import { Migration20261204191640_outbox_notify } from './Migration20261204191640
 import { Migration20261204202627_outbox_notify_after_commit } from './Migration20261204202627_outbox_notify_after_commit.js';
 import { Migration20261204202915_provider_tombstone } from './Migration20261204202915_provider_tombstone.js';
 import { Migration20261204232433_outbox_unpublished_index } from './Migration20261204232433_outbox_unpublished_index.js';
+import { Migration20261205010507_outbox_event_id_not_unique } from './Migration20261205010507_outbox_event_id_not_unique.js';
 
 export const migrationsList = [
   { name: 'Migration20261123142112_init', class: Migration20261123142112_init },
@@ -29,4 +30,5 @@ export const migrationsList = [
   { name: 'Migration20261204202627_outbox_notify_after_commit', class: Migration20261204202627_outbox_notify_after_commit },
   { name: 'Migration20261204202915_provider_tombstone', class: Migration20261204202915_provider_tombstone },
   { name: 'Migration20261204232433_outbox_unpublished_index', class: Migration20261204232433_outbox_unpublished_index },
+  { name: 'Migration20261205010507_outbox_event_id_not_unique', class: Migration20261205010507_outbox_event_id_not_unique },
 ];
