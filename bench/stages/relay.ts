@@ -9,8 +9,8 @@ import { EMPTY, resetStatements, statementsByRole, topLines } from '../lib/pg-st
 import { DATABASE } from '../lib/stack.js';
 import { num, ratio } from '../lib/table.js';
 
-/** OUTBOX_BATCH_SIZE's default; the bench leaves it unset. */
-const BATCH = 500;
+/** OUTBOX_BATCH_SIZE as the relay process gets it (it inherits the bench's environment); its default is 500. */
+const BATCH = Number(process.env.OUTBOX_BATCH_SIZE ?? 500);
 
 export const relayStage: Stage = async (ctx) => {
   const { stack } = ctx;
