@@ -39,6 +39,8 @@ export class SyncHistory implements OutcomeSink {
   private inFlight = 0;
   private failing = false;
   private readonly pruner: NodeJS.Timeout | undefined;
+  /** The hourly prune under way, if any: close() waits for it (it may run up to PRUNE_ROUNDS statements). */
+  private pruning: Promise<unknown> | undefined;
   private readonly maxBatch: number;
   private readonly lingerMs: number;
   private readonly maxPending: number;
@@ -57,7 +59,15 @@ export class SyncHistory implements OutcomeSink {
     this.maxPending = opts.maxPending ?? 20_000;
     this.retentionDays = opts.retentionDays ?? 30;
     if (this.retentionDays > 0) {
-      this.pruner = setInterval(() => void this.prune().catch(() => undefined), PRUNE_EVERY_MS);
+      this.pruner = setInterval(() => {
+        this.pruning ??= this.prune()
+          .catch((error: unknown) =>
+            this.log.warn('could not delete old sync history; trying again in an hour', { error }),
+          )
+          .finally(() => {
+            this.pruning = undefined;
+          });
+      }, PRUNE_EVERY_MS);
       this.pruner.unref();
     }
   }
@@ -157,6 +167,7 @@ export class SyncHistory implements OutcomeSink {
   /** Writes what is left (one try per batch) and stops the timers. */
   async close(): Promise<void> {
     if (this.pruner) clearInterval(this.pruner);
+    await this.pruning;
     const left = this.pending.length;
     for (let i = 0; i < Math.ceil(left / this.maxBatch) && this.pending.length > 0; i++) await this.flush();
     if (this.timer) clearTimeout(this.timer);
