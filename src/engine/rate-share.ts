@@ -1,6 +1,7 @@
 import type { Logger } from '../core/logger.js';
 import type { SharedRateLimit } from '../core/provider.js';
 import type { KafkaTransport } from '../platform/kafka.js';
+import { every } from '../platform/periodic.js';
 
 export interface RateShare {
   provider: string;
@@ -20,32 +21,25 @@ export function shareRateLimits(
   shares: readonly RateShare[],
   log: Logger,
   everyMs = 5000,
-): { stop(): void } {
-  let running = false;
+): { stop(): Promise<void> } {
   const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      for (const s of shares) {
-        const members = await kafka.groupMembers(s.groupId);
-        if (members < 1) continue;
-        const before = s.rateLimit.perSecond();
-        s.rateLimit.setShare(members);
-        if (s.rateLimit.perSecond() !== before)
-          log.info('provider rate limit shared', {
-            provider: s.provider,
-            processes: members,
-            perSecond: s.rateLimit.perSecond(),
-          });
-      }
-    } catch (error) {
-      log.debug('could not count worker processes; keeping the rate limit share', { error });
-    } finally {
-      running = false;
+    for (const s of shares) {
+      const members = await kafka.groupMembers(s.groupId);
+      if (members < 1) continue;
+      const before = s.rateLimit.perSecond();
+      s.rateLimit.setShare(members);
+      if (s.rateLimit.perSecond() !== before)
+        log.info('provider rate limit shared', {
+          provider: s.provider,
+          processes: members,
+          perSecond: s.rateLimit.perSecond(),
+        });
     }
   };
-  const timer = setInterval(() => void tick(), everyMs);
-  timer.unref();
-  void tick();
-  return { stop: () => clearInterval(timer) };
+  return every(
+    everyMs,
+    tick,
+    (error) => log.debug('could not count worker processes; keeping the rate limit share', { error }),
+    { now: true },
+  );
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js';
 import type { Orm } from '../platform/db/orm.js';
 import { SyncEvent } from './entities/index.js';
 import type { OutcomeSink, SyncOutcome } from './outcomes.js';
+import { every } from '../platform/periodic.js';
 
 export interface SyncHistoryOptions {
   /** Rows are written together once this many wait, or `lingerMs` after the first (one INSERT per batch). */
@@ -38,9 +39,8 @@ export class SyncHistory implements OutcomeSink {
   private flushing: Promise<void> | undefined;
   private inFlight = 0;
   private failing = false;
-  private readonly pruner: NodeJS.Timeout | undefined;
-  /** The hourly prune under way, if any: close() waits for it (it may run up to PRUNE_ROUNDS statements). */
-  private pruning: Promise<unknown> | undefined;
+  /** The hourly prune; close() waits for one under way (it may run up to PRUNE_ROUNDS statements). */
+  private readonly pruner: { stop(): Promise<void> } | undefined;
   private readonly maxBatch: number;
   private readonly lingerMs: number;
   private readonly maxPending: number;
@@ -58,18 +58,12 @@ export class SyncHistory implements OutcomeSink {
     this.lingerMs = opts.lingerMs ?? 100;
     this.maxPending = opts.maxPending ?? 20_000;
     this.retentionDays = opts.retentionDays ?? 30;
-    if (this.retentionDays > 0) {
-      this.pruner = setInterval(() => {
-        this.pruning ??= this.prune()
-          .catch((error: unknown) =>
-            this.log.warn('could not delete old sync history; trying again in an hour', { error }),
-          )
-          .finally(() => {
-            this.pruning = undefined;
-          });
-      }, PRUNE_EVERY_MS);
-      this.pruner.unref();
-    }
+    if (this.retentionDays > 0)
+      this.pruner = every(
+        PRUNE_EVERY_MS,
+        () => this.prune(),
+        (error) => this.log.warn('could not delete old sync history; trying again in an hour', { error }),
+      );
   }
 
   /** Rows not written yet: waiting, plus the batch being written. */
@@ -166,8 +160,7 @@ export class SyncHistory implements OutcomeSink {
 
   /** Writes what is left (one try per batch) and stops the timers. */
   async close(): Promise<void> {
-    if (this.pruner) clearInterval(this.pruner);
-    await this.pruning;
+    await this.pruner?.stop();
     const left = this.pending.length;
     for (let i = 0; i < Math.ceil(left / this.maxBatch) && this.pending.length > 0; i++) await this.flush();
     if (this.timer) clearTimeout(this.timer);

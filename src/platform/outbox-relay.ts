@@ -4,6 +4,7 @@ import type { Orm } from './db/orm.js';
 import type { Logger } from '../core/logger.js';
 import type { KafkaTransport } from './kafka.js';
 import { OUTBOX_BACKLOG_CAP, type OutboxStats } from './metrics.js';
+import { every } from './periodic.js';
 
 /**
  * Publishes outbox rows to Kafka in commit order and marks them published.
@@ -57,8 +58,7 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private nudged = false;
   private failures = 0;
-  private lastPrune = 0;
-  private pruning: Promise<void> | undefined;
+  private pruner: { stop(): Promise<void> } | undefined;
 
   constructor(
     private readonly orm: Orm,
@@ -161,6 +161,14 @@ export class OutboxRelay {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    // Beside the publishing, not in its way (catching up on a large table takes a while), whether or not Kafka
+    // takes the sends.
+    if ((this.options.keepPublishedHours ?? 0) > 0)
+      this.pruner = every(
+        PRUNE_EVERY_MS,
+        () => this.prune(),
+        (error) => this.logger.warn('could not delete old published outbox rows; trying again later', { error }),
+      );
   }
 
   /** Wakes the loop now instead of at the next poll (called after local commits in the same process). */
@@ -174,29 +182,14 @@ export class OutboxRelay {
     this.running = false;
     this.nudge();
     await this.loop;
-    await this.pruning;
-  }
-
-  /** Every PRUNE_EVERY_MS, beside the publishing, not in its way: catching up on a large table takes a while. */
-  private startPrune(): void {
-    if (!this.running || this.pruning || Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
-    this.lastPrune = Date.now();
-    this.pruning = this.prune()
-      .then(
-        () => undefined,
-        (error: unknown) =>
-          this.logger.warn('could not delete old published outbox rows; trying again later', { error }),
-      )
-      .finally(() => {
-        this.pruning = undefined;
-      });
+    await this.pruner?.stop();
+    this.pruner = undefined;
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       this.nudged = false;
       let published = 0;
-      this.startPrune();
       try {
         published = await this.publishBatch();
         if (this.failures > 0) this.logger.info('outbox relay recovered', { afterFailures: this.failures });
