@@ -206,18 +206,15 @@ export class SObjectAdapter<F extends FieldValues> implements EntityAdapter<F> {
           scanAll: true,
         }),
       );
+      // Keyed by the 15-character form, which is what names the record: an id asked for in that form comes back in
+      // its 18-character one, and the last three letters of an 18-character id are a case checksum.
       for (const r of res.records) {
         const record = this.fromRecord(r);
-        // An id asked for in its 15-character form comes back in its 18-character one, which begins with it.
-        byId.set(record.externalId, record).set(record.externalId.slice(0, 15), record);
+        byId.set(record.externalId.slice(0, 15), record);
       }
     }
-    // The 15-character form too: an 18-character id that differs from Salesforce's own only in its last three
-    // letters' case (a checksum) names the same record.
     return clean.map(
-      (id, i) =>
-        byId.get(id) ??
-        byId.get(id.slice(0, 15)) ?? { externalId: ids[i]!, internalId: null, deleted: true, values: {} },
+      (id, i) => byId.get(id.slice(0, 15)) ?? { externalId: ids[i]!, internalId: null, deleted: true, values: {} },
     );
   }
 
